@@ -1,0 +1,324 @@
+package io.meridian.node;
+
+import io.meridian.node.command.CommandFlag;
+import io.meridian.node.command.CommandSpec;
+import io.meridian.node.command.CommandTable;
+import io.meridian.node.commands.Commands;
+import io.meridian.node.config.Config;
+import io.meridian.node.keyspace.Keyspace;
+import io.meridian.node.keyspace.KeyspaceEvents;
+import io.meridian.node.repl.ReplicationStream;
+import io.meridian.node.server.Acl;
+import io.meridian.node.server.BlockingRegistry;
+import io.meridian.node.server.Client;
+import io.meridian.node.server.Dispatcher;
+import io.meridian.node.server.InfoRegistry;
+import io.meridian.node.server.PasswordAcl;
+import io.meridian.node.server.PubSub;
+import io.meridian.node.server.RespServer;
+import io.meridian.node.server.SlowLog;
+import io.meridian.node.server.Stats;
+import io.meridian.node.server.WatchRegistry;
+import io.netty.channel.EventLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Meridian node: one keyspace served over RESP, whatever its role. Master and replica are
+ * runtime state, as in Redis. All commands run on one event-loop thread (the keyspace is
+ * single-writer); background work (snapshots, fsync, Kafka) runs elsewhere and hands
+ * results back to that thread.
+ */
+public final class Node implements KeyspaceEvents {
+    public static final String VERSION = "0.1.0";
+    public static final String REDIS_VERSION = "7.0.15";
+
+    /** Runtime role, as INFO replication names it. */
+    public enum Role { MASTER, REPLICA }
+
+    private static final Logger LOG = LoggerFactory.getLogger("meridian");
+    private final Config config;
+    private final Clock clock;
+    private final Keyspace keyspace;
+    private final CommandTable commands = new CommandTable();
+    private final Stats stats = new Stats();
+    private final Dispatcher dispatcher;
+    private final BlockingRegistry blocking;
+    private final WatchRegistry watches = new WatchRegistry();
+    private final PubSub pubsub = new PubSub(this);
+    private final SlowLog slowlog;
+    private final ReplicationStream stream = new ReplicationStream();
+    private final InfoRegistry info = new InfoRegistry();
+    private final RespServer server;
+    private final Map<Long, Client> clients = new LinkedHashMap<>();
+    private final List<Runnable> crons = new CopyOnWriteArrayList<>();
+    private final List<Runnable> stopHooks = new CopyOnWriteArrayList<>();
+    private final long startedAt;
+    private volatile Acl acl;
+    private volatile Role role = Role.MASTER;
+    /** Replica state the dispatcher reads; the replication component keeps it current. */
+    private volatile boolean masterLinkUp;
+    private volatile boolean loading;
+    /** Refuses writes when set (min-replicas, bgsave error); null = writes allowed. */
+    private volatile java.util.function.Supplier<String> writeGuard = () -> null;
+    private long pauseUntil;
+    private boolean pauseWritesOnly;
+    private boolean inCommand;
+    private long nextClientId = 1;
+
+    public Node(Config config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.startedAt = clock.millis();
+        this.keyspace = new Keyspace(config.getInt("databases"), clock);
+        this.keyspace.setEvents(this);
+        this.dispatcher = new Dispatcher(this);
+        this.blocking = new BlockingRegistry(this);
+        this.slowlog = new SlowLog(config);
+        this.acl = new PasswordAcl(config);
+        this.server = new RespServer(this);
+        Commands.registerAll(this, commands);
+        for (String[] r : config.renames()) commands.rename(r[0], r[1]);
+    }
+
+    public Node(Config config) {
+        this(config, Clock.systemUTC());
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------
+
+    /** Binds the listeners and starts the cron. */
+    public Node start() throws InterruptedException {
+        server.start();
+        long period = Math.max(1, 1000 / config.getInt("hz"));
+        loop().scheduleAtFixedRate(this::cron, period, period, TimeUnit.MILLISECONDS);
+        LOG.info("Ready to accept connections");
+        return this;
+    }
+
+    public void stop() {
+        for (Runnable r : stopHooks) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("Error while stopping: {}", e.toString());
+            }
+        }
+        server.stop();
+    }
+
+    public void onStop(Runnable r) {
+        stopHooks.add(0, r);
+    }
+
+    /** Runs periodically on the command thread (serverCron): expiry, timeouts, replication. */
+    public void addCron(Runnable r) {
+        crons.add(r);
+    }
+
+    private void cron() {
+        try {
+            inCommand = true;
+            keyspace.tick();
+            int effort = config.getInt("active-expire-effort");
+            for (int i = 0; i < keyspace.size(); i++) {
+                keyspace.activeExpire(keyspace.db(i), 20 * effort);
+            }
+            inCommand = false;
+            dispatcherFlush();
+            long timeout = config.getLong("timeout");
+            if (timeout > 0) {
+                long now = clock.millis();
+                for (Client c : new ArrayList<>(clients.values())) {
+                    if (c.kind == 'N' && c.blocked == null && !c.isSubscriber()
+                            && now - c.lastInteraction > timeout * 1000) {
+                        LOG.debug("Closing idle client");
+                        c.close();
+                    }
+                }
+            }
+            if (pauseUntil > 0 && clock.millis() >= pauseUntil) unpause();
+            for (Runnable r : crons) r.run();
+            server.flushAll();
+        } catch (RuntimeException e) {
+            LOG.warn("cron failed: {}", e.toString(), e);
+        } finally {
+            inCommand = false;
+        }
+    }
+
+    private void dispatcherFlush() {
+        dispatcher.endExec();
+    }
+
+    /** Runs a task on the command thread. */
+    public void execute(Runnable r) {
+        EventLoop l = loop();
+        if (l.inEventLoop()) r.run();
+        else l.execute(() -> {
+            r.run();
+            server.flushAll();
+        });
+    }
+
+    public EventLoop loop() {
+        return server.commandLoop();
+    }
+
+    // ---- parts -------------------------------------------------------------------------
+
+    public Config config() { return config; }
+    public Clock clock() { return clock; }
+    public Keyspace keyspace() { return keyspace; }
+    public CommandTable commands() { return commands; }
+    public Stats stats() { return stats; }
+    public Dispatcher dispatcher() { return dispatcher; }
+    public BlockingRegistry blocking() { return blocking; }
+    public WatchRegistry watches() { return watches; }
+    public PubSub pubsub() { return pubsub; }
+    public SlowLog slowlog() { return slowlog; }
+    public ReplicationStream stream() { return stream; }
+    public InfoRegistry info() { return info; }
+    public RespServer server() { return server; }
+    public Logger log() { return LOG; }
+    public long startedAt() { return startedAt; }
+    public Acl acl() { return acl; }
+    public void setAcl(Acl acl) { this.acl = acl; }
+    public boolean inCommand() { return inCommand; }
+
+    public Map<Long, Client> clients() {
+        return clients;
+    }
+
+    public Client newClient(io.netty.channel.Channel ch) {
+        Client c = new Client(this, ch, nextClientId++);
+        c.authenticated = !acl.authRequired();
+        clients.put(c.id, c);
+        return c;
+    }
+
+    public void removeClient(Client c) {
+        clients.remove(c.id);
+        blocking.unblock(c);
+        watches.unwatchAll(c);
+        pubsub.unsubscribeAll(c);
+        c.discardOutput();
+    }
+
+    public boolean authRequired() {
+        return acl.authRequired();
+    }
+
+    // ---- role and write admission ------------------------------------------------------
+
+    public Role role() { return role; }
+
+    public void setRole(Role r) {
+        role = r;
+        keyspace.setExpireLocally(r == Role.MASTER);
+    }
+
+    public boolean isReplica() { return role == Role.REPLICA; }
+    public void setMasterLinkUp(boolean up) { masterLinkUp = up; }
+    public boolean masterLinkUp() { return masterLinkUp; }
+    public void setLoading(boolean b) { loading = b; }
+    public boolean loading() { return loading; }
+
+    public void setWriteGuard(java.util.function.Supplier<String> guard) {
+        this.writeGuard = guard;
+    }
+
+    /** Whether this node's writes go to the stream (a master, or a replica relaying none of its own). */
+    public boolean propagates() {
+        return role == Role.MASTER;
+    }
+
+    /** Why a client's write is refused now (Redis's processCommand order), or null. */
+    public String writeRefusal(Client c, CommandSpec spec) {
+        String g = writeGuard.get();
+        if (g != null) return g;
+        if (role == Role.REPLICA && config.getBool("replica-read-only")) {
+            return "READONLY You can't write against a read only replica.";
+        }
+        return null;
+    }
+
+    /** MASTERDOWN / LOADING refusals, or null. */
+    public String staleRefusal(Client c, CommandSpec spec) {
+        if (role == Role.REPLICA && !masterLinkUp && !config.getBool("replica-serve-stale-data")
+                && !spec.has(CommandFlag.STALE) && !c.isMaster()) {
+            return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+        }
+        if (loading && !spec.has(CommandFlag.LOADING)) return "LOADING Redis is loading the dataset in memory";
+        return null;
+    }
+
+    // ---- CLIENT PAUSE ------------------------------------------------------------------
+
+    /** Whether c's next command must wait (CLIENT PAUSE ALL, or WRITE for a write command). */
+    public boolean paused(Client c, byte[][] argv) {
+        if (pauseUntil == 0 || c.kind != 'N') return false;
+        if (!pauseWritesOnly) return true;
+        CommandSpec spec = commands.lookup(argv[0]);
+        if (spec == null) return false;
+        String n = spec.name();
+        return spec.has(CommandFlag.WRITE) || n.equals("publish") || n.equals("eval") || n.equals("evalsha")
+                || n.equals("pfcount") || n.equals("exec") && c.queuedSpecs != null
+                && c.queuedSpecs.stream().anyMatch(s -> s.has(CommandFlag.WRITE));
+    }
+
+    public void pause(long untilMillis, boolean writesOnly) {
+        // a later or stricter pause wins, as in Redis
+        if (untilMillis > pauseUntil) pauseUntil = untilMillis;
+        pauseWritesOnly = pauseUntil > 0 && writesOnly && (pauseWritesOnly || pauseUntil == untilMillis);
+        if (!writesOnly) pauseWritesOnly = false;
+    }
+
+    public void unpause() {
+        pauseUntil = 0;
+        pauseWritesOnly = false;
+        for (Client c : new ArrayList<>(clients.values())) {
+            if (!c.pending.isEmpty() && c.blocked == null) dispatcher.resume(c);
+        }
+    }
+
+    public boolean isPaused() {
+        return pauseUntil > 0;
+    }
+
+    // ---- keyspace events ---------------------------------------------------------------
+
+    @Override
+    public void modified(int db, byte[] key) {
+        stats.dirty++;
+        watches.touched(db, key);
+    }
+
+    @Override
+    public void ready(int db, byte[] key) {
+        if (blocking.anyWaiting(db)) blocking.signal(db, key);
+    }
+
+    @Override
+    public void flushed(int db) {
+        watches.flushed(db);
+    }
+
+    @Override
+    public void expired(int db, byte[] key) {
+        stats.dirty--; // an expiry is not a change a client made (Redis does not count it)
+        if (role == Role.MASTER) dispatcher.propagateExpired(db, key);
+    }
+
+    public long uptimeMillis() {
+        return clock.millis() - startedAt;
+    }
+}

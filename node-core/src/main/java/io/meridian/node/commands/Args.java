@@ -1,0 +1,56 @@
+package io.meridian.node.commands;
+
+import io.meridian.node.server.Client;
+import io.meridian.node.util.Bytes;
+
+/**
+ * Argument parsing that replies with Redis's error on failure: each method returns null
+ * (having written the error) when the argument is invalid, so handlers read
+ * {@code Long n = Args.integer(c, argv[2]); if (n == null) return;}.
+ */
+public final class Args {
+    private Args() {}
+
+    public static Long integer(Client c, byte[] arg) {
+        Long v = Bytes.parseLong(arg);
+        if (v == null) c.error(Errors.NOT_INTEGER);
+        return v;
+    }
+
+    /** An integer with a custom error text (e.g. "ERR value is out of range, must be positive"). */
+    public static Long integer(Client c, byte[] arg, String error) {
+        Long v = Bytes.parseLong(arg);
+        if (v == null) c.error(error);
+        return v;
+    }
+
+    public static Double dbl(Client c, byte[] arg) {
+        Double v = Bytes.parseDouble(arg);
+        if (v == null) c.error(Errors.NOT_FLOAT);
+        return v;
+    }
+
+    /** A blocking timeout in seconds (may be fractional) as milliseconds; 0 = forever. */
+    public static Long timeoutMillis(Client c, byte[] arg) {
+        Double d = Bytes.parseDouble(arg);
+        if (d == null || Double.isInfinite(d)) {
+            c.error(Errors.TIMEOUT_NOT_FLOAT);
+            return null;
+        }
+        if (d < 0) {
+            c.error(Errors.TIMEOUT_NEGATIVE);
+            return null;
+        }
+        double ms = d * 1000;
+        if (ms > Long.MAX_VALUE / 2) {
+            c.error(Errors.TIMEOUT_NOT_FLOAT);
+            return null;
+        }
+        long v = (long) Math.ceil(ms);
+        return v;
+    }
+
+    public static boolean is(byte[] arg, String word) {
+        return Bytes.eqIgnoreCase(arg, word);
+    }
+}

@@ -1,0 +1,11 @@
+package io.meridian.node.commands;
+
+import io.meridian.node.command.CommandFamily;
+import io.meridian.node.command.CommandTable;
+
+/** Commands of this family: see register(). */
+public final class ListCommands implements CommandFamily {
+    @Override
+    public void register(CommandTable t) {
+    }
+}

@@ -1,0 +1,137 @@
+package io.meridian.node.keyspace;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The numbered databases, the keyspace clock and the write version. Single-writer: only the
+ * node's command thread touches it (snapshots observe writes through {@link WriteObserver}).
+ */
+public final class Keyspace {
+    private final Database[] dbs;
+    private final Clock clock;
+    /** Command time: fixed for the duration of one command, as Redis's commandTimeSnapshot. */
+    private long now;
+    /** Incremented by every write; a snapshot remembers the value it started at. */
+    long version;
+    public long hits;
+    public long misses;
+    public long expiredKeys;
+    KeyspaceEvents events = KeyspaceEvents.NONE;
+    /** Replicas do not delete expired keys themselves: the master's DEL does (Redis 7). */
+    private volatile boolean expireLocally = true;
+    private final List<WriteObserver> observers = new CopyOnWriteArrayList<>();
+
+    public Keyspace(int databases, Clock clock) {
+        this.clock = clock;
+        this.dbs = new Database[databases];
+        for (int i = 0; i < databases; i++) dbs[i] = new Database(this, i);
+        this.now = clock.millis();
+    }
+
+    public void setEvents(KeyspaceEvents events) {
+        this.events = events;
+    }
+
+    public void setExpireLocally(boolean b) {
+        expireLocally = b;
+    }
+
+    public boolean expiresLocally() {
+        return expireLocally;
+    }
+
+    public Database db(int i) {
+        return dbs[i];
+    }
+
+    public int size() {
+        return dbs.length;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Fixes the command time; called before each command and each background cycle. */
+    public long tick() {
+        now = clock.millis();
+        return now;
+    }
+
+    public long now() {
+        return now;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    int lruClock() {
+        return (int) (now / 1000);
+    }
+
+    public void addObserver(WriteObserver o) {
+        observers.add(o);
+    }
+
+    public void removeObserver(WriteObserver o) {
+        observers.remove(o);
+    }
+
+    void beforeWrite(Database db, Entry e) {
+        if (observers.isEmpty()) return;
+        for (WriteObserver o : observers) o.beforeWrite(db, e);
+    }
+
+    void beforeClear(Database db) {
+        for (WriteObserver o : observers) o.beforeClear(db);
+    }
+
+    /** A key found logically expired: the master deletes it and propagates DEL; a replica only hides it. */
+    void expire(Database db, Entry e) {
+        if (!expireLocally) return;
+        db.removeEntry(e);
+        expiredKeys++;
+        events.modified(db.index, e.key);
+        events.expired(db.index, e.key);
+    }
+
+    public void swap(int a, int b) {
+        for (WriteObserver o : observers) {
+            o.beforeClear(dbs[a]);
+            o.beforeClear(dbs[b]);
+        }
+        events.flushed(a);
+        events.flushed(b);
+        dbs[a].swapWith(dbs[b]);
+    }
+
+    public long totalKeys() {
+        long n = 0;
+        for (Database d : dbs) n += d.size();
+        return n;
+    }
+
+    /**
+     * One active-expiry step over a database, as Redis's activeExpireCycle: sample volatile
+     * keys by walking buckets from a saved cursor; returns the number expired.
+     */
+    public int activeExpire(Database db, int maxBuckets) {
+        if (!expireLocally || db.volatileKeys == 0) return 0;
+        int[] expired = {0};
+        long cursor = db.expireCursor;
+        for (int i = 0; i < maxBuckets; i++) {
+            cursor = db.dict.scan(cursor, e -> {
+                if (e.expireAt >= 0 && e.expireAt <= now) {
+                    expire(db, e);
+                    expired[0]++;
+                }
+            });
+            if (cursor == 0) break;
+        }
+        db.expireCursor = cursor;
+        return expired[0];
+    }
+}

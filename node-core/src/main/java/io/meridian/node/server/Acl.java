@@ -1,0 +1,14 @@
+package io.meridian.node.server;
+
+import io.meridian.node.command.CommandSpec;
+
+/** Decides whether a client's user may run a command on its keys; null = allowed, else the NOPERM error. */
+public interface Acl {
+    String check(Client c, CommandSpec spec, byte[][] argv);
+
+    /** Checks a password for a user; true when it authenticates. */
+    boolean authenticate(String user, byte[] password);
+
+    /** Whether a fresh connection must AUTH before anything else. */
+    boolean authRequired();
+}

@@ -1,0 +1,398 @@
+package io.meridian.node.server;
+
+import io.meridian.node.Node;
+import io.meridian.node.command.CommandSpec;
+import io.meridian.node.keyspace.Database;
+import io.meridian.node.util.ByteString;
+import io.meridian.node.util.DoubleFormat;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One connection's state (db, protocol, auth, MULTI, subscriptions, blocking) and the writer
+ * of its replies. Replies accumulate in one buffer that is flushed once per read batch, so a
+ * pipeline of hundreds of commands costs one write.
+ */
+public final class Client {
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[][] SMALL_INTS = new byte[1024][];
+
+    static {
+        for (int i = 0; i < SMALL_INTS.length; i++) SMALL_INTS[i] = (":" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Reply mode set by CLIENT REPLY. */
+    public enum ReplyMode { ON, OFF, SKIP }
+
+    private final Node node;
+    private final Channel channel;
+    public final long id;
+    public final long createdAt;
+    private ByteBuf out;
+
+    public int dbIndex;
+    public Database db;
+    public int resp = 2;
+    public boolean authenticated;
+    public String user = "default";
+    public byte[] name;
+    public String libName;
+    public String libVer;
+    public ReplyMode replyMode = ReplyMode.ON;
+    /** Set by CLIENT REPLY SKIP: the next command's reply is dropped. */
+    public boolean skipNext;
+    public boolean noEvict;
+    public boolean closeAfterReply;
+    public long lastInteraction;
+    public String lastCommand = "NULL";
+    public long commandsProcessed;
+
+    // transaction
+    public boolean inMulti;
+    public boolean multiError;
+    public List<byte[][]> queued;
+    public List<CommandSpec> queuedSpecs;
+    /** A WATCHed key was touched: EXEC aborts. */
+    public boolean dirtyCas;
+    public final Set<WatchedKey> watched = new HashSet<>();
+
+    // pub/sub
+    public final Set<ByteString> channels = new HashSet<>();
+    public final Set<ByteString> patterns = new HashSet<>();
+
+    // blocking
+    public Blocked blocked;
+    /** Commands that arrived while blocked or paused, run when it resumes. */
+    public final ArrayDeque<byte[][]> pending = new ArrayDeque<>();
+
+    /** The per-command propagation override (see {@link #propagate}). */
+    public List<byte[][]> propagateAs;
+    public boolean preventPropagation;
+
+    /** The connection's role for CLIENT LIST flags: normal, replica (S), master (M), pubsub (P). */
+    public char kind = 'N';
+
+    public Client(Node node, Channel channel, long id) {
+        this.node = node;
+        this.channel = channel;
+        this.id = id;
+        this.createdAt = node.clock().millis();
+        this.lastInteraction = createdAt;
+        select(0);
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public void select(int index) {
+        dbIndex = index;
+        db = node.keyspace().db(index);
+    }
+
+    public String remoteAddress() {
+        if (channel != null && channel.remoteAddress() instanceof InetSocketAddress a) {
+            return a.getAddress().getHostAddress() + ":" + a.getPort();
+        }
+        return "";
+    }
+
+    public String localAddress() {
+        if (channel != null && channel.localAddress() instanceof InetSocketAddress a) {
+            return a.getAddress().getHostAddress() + ":" + a.getPort();
+        }
+        return "";
+    }
+
+    /** The connection from this replica's master: its writes are applied, never refused. */
+    public boolean isMaster() {
+        return kind == 'M';
+    }
+
+    public boolean isSubscriber() {
+        return !channels.isEmpty() || !patterns.isEmpty();
+    }
+
+    public int subscriptionCount() {
+        return channels.size() + patterns.size();
+    }
+
+    // ---- propagation -------------------------------------------------------------------
+
+    /**
+     * Records the exact effect this write must propagate to replicas and the log, in place
+     * of its argv: a relative expiry as PEXPIREAT, INCRBYFLOAT as SET ... KEEPTTL, SPOP as
+     * SREM. May be called several times for several commands.
+     */
+    public void propagate(byte[]... argv) {
+        if (propagateAs == null) propagateAs = new ArrayList<>(2);
+        propagateAs.add(argv);
+    }
+
+    public void propagate(List<byte[]> argv) {
+        propagate(argv.toArray(new byte[0][]));
+    }
+
+    // ---- replies -----------------------------------------------------------------------
+
+    private boolean muted() {
+        return replyMode != ReplyMode.ON || skipNext;
+    }
+
+    private ByteBuf buf() {
+        if (out == null) out = channel != null ? channel.alloc().ioBuffer(256) : io.netty.buffer.Unpooled.buffer(256);
+        return out;
+    }
+
+    /** Bytes written since the last flush: the output buffer size in CLIENT LIST. */
+    public int pendingBytes() {
+        return out == null ? 0 : out.readableBytes();
+    }
+
+    /** Writes raw protocol bytes regardless of reply mode (the replication stream). */
+    public void writeRaw(byte[] b) {
+        buf().writeBytes(b);
+        markDirty();
+    }
+
+    public void writeRaw(ByteBuf b) {
+        buf().writeBytes(b);
+        markDirty();
+    }
+
+    private void raw(byte[] b) {
+        if (muted()) return;
+        buf().writeBytes(b);
+        markDirty();
+    }
+
+    /** Set while this client is on the server's list of buffers to flush. */
+    boolean flushQueued;
+
+    private void markDirty() {
+        if (!flushQueued) {
+            flushQueued = true;
+            node.server().needsFlush(this);
+        }
+    }
+
+    private void header(char marker, long n) {
+        if (muted()) return;
+        ByteBuf b = buf();
+        b.writeByte(marker);
+        writeAsciiLong(b, n);
+        b.writeBytes(CRLF);
+        markDirty();
+    }
+
+    private static void writeAsciiLong(ByteBuf b, long n) {
+        if (n >= 0 && n < 10) {
+            b.writeByte('0' + (int) n);
+            return;
+        }
+        b.writeCharSequence(Long.toString(n), StandardCharsets.US_ASCII);
+    }
+
+    public void ok() {
+        raw(OK);
+    }
+
+    public void simple(String s) {
+        if (muted()) return;
+        ByteBuf b = buf();
+        b.writeByte('+');
+        b.writeCharSequence(s, StandardCharsets.UTF_8);
+        b.writeBytes(CRLF);
+        markDirty();
+    }
+
+    /** An error reply; the text starts with its code ("ERR ...", "WRONGTYPE ..."). */
+    public void error(String msg) {
+        node.stats().countError(msg);
+        if (muted()) return;
+        ByteBuf b = buf();
+        b.writeByte('-');
+        // an error line must not contain CR or LF
+        b.writeCharSequence(msg.replace('\r', ' ').replace('\n', ' '), StandardCharsets.UTF_8);
+        b.writeBytes(CRLF);
+        markDirty();
+    }
+
+    public void integer(long n) {
+        if (n >= 0 && n < SMALL_INTS.length) {
+            raw(SMALL_INTS[(int) n]);
+            return;
+        }
+        header(':', n);
+    }
+
+    public void bulk(byte[] v) {
+        if (muted()) return;
+        ByteBuf b = buf();
+        b.writeByte('$');
+        writeAsciiLong(b, v.length);
+        b.writeBytes(CRLF);
+        b.writeBytes(v);
+        b.writeBytes(CRLF);
+        markDirty();
+    }
+
+    public void bulk(String s) {
+        bulk(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A bulk string, or the null reply when v is null. */
+    public void bulkOrNull(byte[] v) {
+        if (v == null) nullBulk();
+        else bulk(v);
+    }
+
+    public void bulkLong(long n) {
+        bulk(Long.toString(n).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    public void nullBulk() {
+        raw(resp == 3 ? NULL3 : NULL_BULK);
+    }
+
+    public void nullArray() {
+        raw(resp == 3 ? NULL3 : NULL_ARRAY);
+    }
+
+    public void array(long n) {
+        header('*', n);
+    }
+
+    public void emptyArray() {
+        header('*', 0);
+    }
+
+    /** A map of n pairs: RESP3 %n, RESP2 a flat array of 2n. */
+    public void map(long n) {
+        if (resp == 3) header('%', n);
+        else header('*', n * 2);
+    }
+
+    /** A set reply: RESP3 ~n, RESP2 an array. */
+    public void set(long n) {
+        header(resp == 3 ? '~' : '*', n);
+    }
+
+    /** A push message (pub/sub): RESP3 >n, RESP2 an array. */
+    public void push(long n) {
+        header(resp == 3 ? '>' : '*', n);
+    }
+
+    /** A double: RESP3 ",<d>", RESP2 a bulk string, both in Redis 7.0's "%.17g". */
+    public void doubleReply(double d) {
+        String s = DoubleFormat.g17(d);
+        if (resp == 3) {
+            if (muted()) return;
+            ByteBuf b = buf();
+            b.writeByte(',');
+            b.writeCharSequence(s, StandardCharsets.US_ASCII);
+            b.writeBytes(CRLF);
+            markDirty();
+        } else {
+            bulk(s);
+        }
+    }
+
+    public void bool(boolean v) {
+        if (resp == 3) raw(v ? "#t\r\n".getBytes(StandardCharsets.US_ASCII) : "#f\r\n".getBytes(StandardCharsets.US_ASCII));
+        else integer(v ? 1 : 0);
+    }
+
+    /** Verbatim text (INFO, CLIENT INFO, LOLWUT): RESP3 "=len\r\ntxt:...", RESP2 bulk. */
+    public void verbatim(String text) {
+        if (resp == 3) {
+            byte[] t = text.getBytes(StandardCharsets.UTF_8);
+            if (muted()) return;
+            ByteBuf b = buf();
+            b.writeByte('=');
+            writeAsciiLong(b, t.length + 4);
+            b.writeBytes(CRLF);
+            b.writeCharSequence("txt:", StandardCharsets.US_ASCII);
+            b.writeBytes(t);
+            b.writeBytes(CRLF);
+            markDirty();
+        } else {
+            bulk(text);
+        }
+    }
+
+    /** The RESP3 null or RESP2 null bulk: what most commands answer for "nothing". */
+    public void nil() {
+        nullBulk();
+    }
+
+    /** Sends what has accumulated. */
+    public void flush() {
+        ByteBuf b = out;
+        if (b == null) return;
+        out = null;
+        if (channel == null) {
+            b.release();
+            return;
+        }
+        if (closeAfterReply) {
+            channel.writeAndFlush(b).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        } else {
+            channel.writeAndFlush(b, channel.voidPromise());
+        }
+    }
+
+    /** Drops unsent replies (connection closed). */
+    public void discardOutput() {
+        if (out != null) {
+            out.release();
+            out = null;
+        }
+    }
+
+    /** Takes the buffered output (EXEC nests replies; tests read replies without a channel). */
+    public ByteBuf takeOutput() {
+        ByteBuf b = out;
+        out = null;
+        return b;
+    }
+
+    public void close() {
+        if (channel != null) channel.close();
+    }
+
+    /** A key this client WATCHes. */
+    public record WatchedKey(int db, ByteString key) {}
+
+    /** What a blocked client waits for; see {@link BlockingRegistry}. */
+    public static final class Blocked {
+        public final int db;
+        public final byte[][] keys;
+        public final long deadline;
+        public final BlockingRegistry.Waiter waiter;
+        public io.netty.util.concurrent.ScheduledFuture<?> timer;
+
+        public Blocked(int db, byte[][] keys, long deadline, BlockingRegistry.Waiter waiter) {
+            this.db = db;
+            this.keys = keys;
+            this.deadline = deadline;
+            this.waiter = waiter;
+        }
+    }
+}
