@@ -12,6 +12,20 @@ public final class HashValue {
         return map.size();
     }
 
+    /** OBJECT ENCODING and the RDB type: "listpack" or "hashtable" (Redis 7.0 rules, owned by HashCommands). */
+    public String encoding() {
+        return "hashtable";
+    }
+
+    public void forEach(java.util.function.BiConsumer<byte[], byte[]> fieldValue) {
+        for (var e : map.entrySet()) fieldValue.accept(e.getKey().bytes(), e.getValue());
+    }
+
+    /** Sets a field (RDB load, RESTORE). */
+    public void put(byte[] field, byte[] value) {
+        map.put(ByteString.of(field), value);
+    }
+
     public HashValue copy() {
         HashValue h = new HashValue();
         h.map.putAll(map);

@@ -8,6 +8,11 @@ public final class ListValue {
     private int head;
     private int size;
 
+    /** OBJECT ENCODING and the RDB type: Redis 7.0 lists are always "quicklist" (of listpack nodes). */
+    public String encoding() {
+        return "quicklist";
+    }
+
     public int size() {
         return size;
     }
