@@ -46,6 +46,8 @@ public final class ConfigTable {
                     "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"),
             integer("active-expire-effort", 1, 1, 10, true, "effort of the active expiry cycle"),
             bool("lazyfree-lazy-user-flush", false, true, "FLUSHALL/FLUSHDB without a mode are ASYNC"),
+            bool("lazyfree-lazy-user-del", false, true, "DEL frees like UNLINK; GETDEL propagates UNLINK"),
+            bool("lazyfree-lazy-expire", false, true, "keys deleted by an expire time in the past propagate as UNLINK"),
             integer("hash-max-listpack-entries", 128, 0, Long.MAX_VALUE, true, "small hash encoding limit").alias("hash-max-ziplist-entries"),
             integer("hash-max-listpack-value", 64, 0, Long.MAX_VALUE, true, "small hash encoding limit").alias("hash-max-ziplist-value"),
             integer("set-max-intset-entries", 512, 0, Long.MAX_VALUE, true, "intset encoding limit"),
