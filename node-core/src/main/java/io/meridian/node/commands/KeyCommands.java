@@ -29,6 +29,7 @@ public final class KeyCommands implements CommandFamily {
     private static final byte[] PEXPIREAT = Bytes.utf8("PEXPIREAT");
 
     static final String SAME_OBJECT = "ERR source and destination objects are the same";
+    static final String INT_RANGE = "ERR value is out of range, value must between -2147483648 and 2147483647";
     static final String INVALID_CURSOR = "ERR invalid cursor";
     static final String NX_XX_GT_LT = "ERR NX and XX, GT or LT options at the same time are not compatible";
     static final String GT_LT = "ERR GT and LT options at the same time are not compatible";
@@ -145,7 +146,7 @@ public final class KeyCommands implements CommandFamily {
         Long id = Args.integer(c, arg);
         if (id == null) return null;
         if (id < Integer.MIN_VALUE || id > Integer.MAX_VALUE) {
-            c.error(Errors.NOT_INTEGER);
+            c.error(INT_RANGE);
             return null;
         }
         Keyspace ks = c.db.keyspace();
