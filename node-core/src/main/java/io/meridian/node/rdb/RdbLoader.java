@@ -44,7 +44,11 @@ public final class RdbLoader {
      * @param verifyChecksum false when rdbchecksum is off
      */
     public static Result load(InputStream in, Keyspace target, long expireBefore, boolean verifyChecksum) throws IOException {
-        RdbReader r = new RdbReader(in, verifyChecksum);
+        return load(in, target, expireBefore, verifyChecksum, RdbReader.Limits.defaults());
+    }
+
+    public static Result load(InputStream in, Keyspace target, long expireBefore, boolean verifyChecksum, RdbReader.Limits limits) throws IOException {
+        RdbReader r = new RdbReader(in, verifyChecksum, limits);
         Result res = new Result();
         res.version = r.version();
         RdbReader.Record rec;

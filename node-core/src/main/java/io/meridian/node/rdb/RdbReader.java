@@ -42,10 +42,24 @@ public final class RdbReader {
     /** A key of database db; expireAt -1 when none; idleSeconds / freq -1 when absent. */
     public record KeyValue(int db, byte[] key, Object value, long expireAt, long idleSeconds, int freq) implements Record {}
 
+    /** The encoding thresholds loaded values are built under (Redis converts on load by the same config). */
+    public record Limits(long hashMaxListpackEntries, long hashMaxListpackValue, long setMaxIntsetEntries,
+                         long zsetMaxListpackEntries, long zsetMaxListpackValue) {
+        public static Limits defaults() {
+            return new Limits(128, 64, 512, 128, 64);
+        }
+
+        public static Limits from(io.meridian.node.config.Config c) {
+            return new Limits(c.getLong("hash-max-listpack-entries"), c.getLong("hash-max-listpack-value"),
+                    c.getLong("set-max-intset-entries"), c.getLong("zset-max-listpack-entries"), c.getLong("zset-max-listpack-value"));
+        }
+    }
+
     private static final int MAX_BLOB = Integer.MAX_VALUE - 16;
 
     private final InputStream in;
     private final boolean verifyChecksum;
+    private final Limits limits;
     private final byte[] buf = new byte[1 << 16];
     private int pos;
     private int lim;
@@ -65,8 +79,13 @@ public final class RdbReader {
 
     /** verifyChecksum false skips the CRC64 comparison (rdbchecksum no), as Redis does. */
     public RdbReader(InputStream in, boolean verifyChecksum) {
+        this(in, verifyChecksum, Limits.defaults());
+    }
+
+    public RdbReader(InputStream in, boolean verifyChecksum, Limits limits) {
         this.in = in;
         this.verifyChecksum = verifyChecksum;
+        this.limits = limits;
     }
 
     /** The file's RDB version (reads the header if not yet read). */
@@ -207,7 +226,7 @@ public final class RdbReader {
                 SetValue s = new SetValue();
                 for (long i = 0; i < len; i++) {
                     long p = offset();
-                    if (!s.add(string())) throw new RdbException(p, "duplicate set member");
+                    if (!s.add(string(), limits.setMaxIntsetEntries())) throw new RdbException(p, "duplicate set member");
                 }
                 return s.size() == 0 ? null : s;
             }
@@ -232,8 +251,7 @@ public final class RdbReader {
                     long p = offset();
                     byte[] f = string();
                     byte[] v = string();
-                    if (h.map.containsKey(ByteString.of(f))) throw new RdbException(p, "duplicate hash field");
-                    h.put(f, v);
+                    if (!h.put(f, v, limits.hashMaxListpackEntries(), limits.hashMaxListpackValue())) throw new RdbException(p, "duplicate hash field");
                 }
                 return h.size() == 0 ? null : h;
             }
@@ -270,14 +288,14 @@ public final class RdbReader {
             case RdbType.SET_INTSET: {
                 long p = offset();
                 SetValue s = new SetValue();
-                for (long v : Intset.decode(string(), p)) s.add(IntegerText.of(v));
+                for (long v : Intset.decode(string(), p)) s.add(IntegerText.of(v), limits.setMaxIntsetEntries());
                 return s;
             }
             case RdbType.SET_LISTPACK: {
                 long p = offset();
                 SetValue s = new SetValue();
                 for (byte[] m : Listpack.decode(string(), p)) {
-                    if (!s.add(m)) throw new RdbException(p, "set listpack with duplicate members");
+                    if (!s.add(m, limits.setMaxIntsetEntries())) throw new RdbException(p, "set listpack with duplicate members");
                 }
                 return s.size() == 0 ? null : s;
             }
@@ -309,8 +327,9 @@ public final class RdbReader {
                 if (items.size() % 2 != 0) throw new RdbException(p, "hash blob with an odd number of entries");
                 HashValue h = new HashValue();
                 for (int i = 0; i < items.size(); i += 2) {
-                    if (h.map.containsKey(ByteString.of(items.get(i)))) throw new RdbException(p, "hash blob with duplicate fields");
-                    h.put(items.get(i), items.get(i + 1));
+                    if (!h.put(items.get(i), items.get(i + 1), limits.hashMaxListpackEntries(), limits.hashMaxListpackValue())) {
+                        throw new RdbException(p, "hash blob with duplicate fields");
+                    }
                 }
                 return h.size() == 0 ? null : h;
             }
@@ -517,7 +536,11 @@ public final class RdbReader {
 
     /** RESTORE's rdbLoadObjectType + rdbLoadObject; a failure or an empty value is an RdbException. */
     public static Object readDumpValue(byte[] payload) throws RdbException {
-        RdbReader r = new RdbReader(new ByteArrayInputStream(payload, 0, Math.max(0, payload.length - 10)), false);
+        return readDumpValue(payload, Limits.defaults());
+    }
+
+    public static Object readDumpValue(byte[] payload, Limits limits) throws RdbException {
+        RdbReader r = new RdbReader(new ByteArrayInputStream(payload, 0, Math.max(0, payload.length - 10)), false, limits);
         r.version = RdbType.VERSION;
         try {
             int type = r.u8();
