@@ -7,6 +7,8 @@ import io.meridian.node.commands.Commands;
 import io.meridian.node.config.Config;
 import io.meridian.node.keyspace.Keyspace;
 import io.meridian.node.keyspace.KeyspaceEvents;
+import io.meridian.node.persist.ReplyGate;
+import io.meridian.node.persist.WriteAheadLog;
 import io.meridian.node.repl.ReplicationStream;
 import io.meridian.node.server.Acl;
 import io.meridian.node.server.BlockingRegistry;
@@ -56,6 +58,10 @@ public final class Node implements KeyspaceEvents {
     private final PubSub pubsub = new PubSub(this);
     private final SlowLog slowlog;
     private final ReplicationStream stream = new ReplicationStream();
+    /** Holds replies until the replication log has secured the writes they follow (appendfsync). */
+    private final ReplyGate replyGate = new ReplyGate(stream);
+    /** The replication log (backlog + write-ahead log), or null when repl-log-enabled is no. */
+    private volatile WriteAheadLog wal;
     private final InfoRegistry info = new InfoRegistry();
     private final RespServer server;
     private final Map<Long, Client> clients = new LinkedHashMap<>();
@@ -97,6 +103,15 @@ public final class Node implements KeyspaceEvents {
 
     /** Binds the listeners and starts the cron. */
     public Node start() throws InterruptedException {
+        if (config.getBool("repl-log-enabled")) {
+            try {
+                wal = WriteAheadLog.open(this);
+            } catch (RuntimeException e) {
+                server.stop();
+                throw e;
+            }
+            onStop(wal::close);
+        }
         server.start();
         long period = Math.max(1, 1000 / config.getInt("hz"));
         loop().scheduleAtFixedRate(this::cron, period, period, TimeUnit.MILLISECONDS);
@@ -186,6 +201,9 @@ public final class Node implements KeyspaceEvents {
     public PubSub pubsub() { return pubsub; }
     public SlowLog slowlog() { return slowlog; }
     public ReplicationStream stream() { return stream; }
+    public ReplyGate replyGate() { return replyGate; }
+    /** The replication log, or null when disabled. */
+    public WriteAheadLog wal() { return wal; }
     public InfoRegistry info() { return info; }
     public RespServer server() { return server; }
     public Logger log() { return LOG; }
@@ -245,6 +263,8 @@ public final class Node implements KeyspaceEvents {
     public String writeRefusal(Client c, CommandSpec spec) {
         String g = writeGuard.get();
         if (g != null) return g;
+        WriteAheadLog w = wal;
+        if (w != null && w.failure() != null) return "MISCONF Errors writing to the AOF file: " + w.failure();
         if (role == Role.REPLICA && config.getBool("replica-read-only")) {
             return "READONLY You can't write against a read only replica.";
         }

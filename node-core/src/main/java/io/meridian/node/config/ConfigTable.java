@@ -64,6 +64,7 @@ public final class ConfigTable {
             bool("stop-writes-on-bgsave-error", true, true, "refuse writes after a failed background save"),
             bool("appendonly", false, true, "accepted for compatibility: the replication log is always on"),
             enumeration("appendfsync", "everysec", true, "replication log sync policy", "everysec", "always", "no"),
+            bool("repl-log-enabled", true, false, "keep the replication backlog in RocksDB (<dir>/replication-log) as the write-ahead log"),
             bool("log-truncate-on-corruption", false, true, "on a corrupt log record, truncate there instead of refusing to start"),
             // replication
             special("replicaof", HOST_PORT, "", false, "the master to replicate from: <host> <port>").alias("slaveof"),

@@ -342,7 +342,7 @@ public final class Client {
         nullBulk();
     }
 
-    /** Sends what has accumulated. */
+    /** Sends what has accumulated (or holds it until the log secures the writes it follows). */
     public void flush() {
         ByteBuf b = out;
         if (b == null) return;
@@ -351,6 +351,37 @@ public final class Client {
             b.release();
             return;
         }
+        io.meridian.node.persist.ReplyGate gate = node.replyGate();
+        if (held != null || gate.mustHold()) {
+            if (held == null) {
+                held = new ArrayDeque<>(2);
+                gate.waiting(this);
+            }
+            held.add(new HeldReply(b, gate.barrier()));
+            if (!gate.mustHold()) releaseHeld(gate.released());
+            return;
+        }
+        send(b);
+    }
+
+    /** Replies waiting for the replication log (appendfsync), oldest first; null when none. */
+    private ArrayDeque<HeldReply> held;
+
+    private record HeldReply(ByteBuf buf, long barrier) {}
+
+    /**
+     * Sends the held replies produced at stream offsets up to upTo (the log is safe there);
+     * returns true when none is left waiting.
+     */
+    public boolean releaseHeld(long upTo) {
+        if (held == null) return true;
+        while (!held.isEmpty() && held.peek().barrier() <= upTo) send(held.poll().buf());
+        if (!held.isEmpty()) return false;
+        held = null;
+        return true;
+    }
+
+    private void send(ByteBuf b) {
         if (closeAfterReply) {
             channel.writeAndFlush(b).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
         } else {
@@ -363,6 +394,10 @@ public final class Client {
         if (out != null) {
             out.release();
             out = null;
+        }
+        if (held != null) {
+            for (HeldReply h : held) h.buf().release();
+            held = null;
         }
     }
 
