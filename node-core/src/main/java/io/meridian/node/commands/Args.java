@@ -30,24 +30,14 @@ public final class Args {
         return v;
     }
 
-    /** A blocking timeout in seconds (may be fractional) as milliseconds; 0 = forever. */
+    /** A blocking timeout in seconds (may be fractional) as milliseconds; 0 = forever. See {@link BlockingTimeout}. */
     public static Long timeoutMillis(Client c, byte[] arg) {
-        Double d = Bytes.parseDouble(arg);
-        if (d == null || Double.isInfinite(d)) {
-            c.error(Errors.TIMEOUT_NOT_FLOAT);
+        BlockingTimeout.Result r = BlockingTimeout.parse(arg);
+        if (r.error() != null) {
+            c.error(r.error());
             return null;
         }
-        if (d < 0) {
-            c.error(Errors.TIMEOUT_NEGATIVE);
-            return null;
-        }
-        double ms = d * 1000;
-        if (ms > Long.MAX_VALUE / 2) {
-            c.error(Errors.TIMEOUT_NOT_FLOAT);
-            return null;
-        }
-        long v = (long) Math.ceil(ms);
-        return v;
+        return r.millis();
     }
 
     public static boolean is(byte[] arg, String word) {

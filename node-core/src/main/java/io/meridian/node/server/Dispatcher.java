@@ -215,6 +215,11 @@ public final class Dispatcher {
         inExec = true;
     }
 
+    /** Whether queued commands of an EXEC are running: blocking commands must not block then. */
+    public boolean inExec() {
+        return inExec;
+    }
+
     public void endExec() {
         inExec = false;
         flushPropagation();
