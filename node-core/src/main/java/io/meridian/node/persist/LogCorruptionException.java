@@ -30,15 +30,16 @@ public class LogCorruptionException extends RuntimeException {
         this.offset = offset;
     }
 
-    private LogCorruptionException(Kind kind, long offset, String message, Throwable cause) {
-        super(message, cause);
+    private LogCorruptionException(Kind kind, long offset, String message, boolean withAdvice) {
+        super(message);
         this.kind = kind;
         this.offset = offset;
     }
 
     /** The same damage, its message followed by what to do about it. */
     public LogCorruptionException withAdvice(String advice) {
-        return new LogCorruptionException(kind, offset, getMessage() + ". " + advice, this);
+        // no cause: launchers report the innermost cause's message, which must carry the advice
+        return new LogCorruptionException(kind, offset, getMessage() + ". " + advice, true);
     }
 
     public Kind kind() {

@@ -116,7 +116,8 @@ public final class ReplicationLog implements AutoCloseable {
             dbo.close();
             so.close();
             mo.close();
-            throw new IllegalStateException("Can't open the replication log in " + dir + ": " + e.getMessage(), e);
+            // no cause: launchers report the innermost message, which must name the log
+            throw new IllegalStateException("Can't open the replication log in " + dir + ": " + e.getMessage());
         }
         ReplicationLog log = new ReplicationLog(dir, db, dbo, so, mo, handles);
         log.load();
