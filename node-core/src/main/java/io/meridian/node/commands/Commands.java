@@ -14,6 +14,7 @@ public final class Commands {
         List<CommandFamily> families = List.of(
                 new StringCommands(),
                 new KeyCommands(),
+                new DumpCommands(),
                 new HashCommands(),
                 new ListCommands(),
                 new SetCommands(),

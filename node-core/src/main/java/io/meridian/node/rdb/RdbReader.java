@@ -540,7 +540,8 @@ public final class RdbReader {
     }
 
     public static Object readDumpValue(byte[] payload, Limits limits) throws RdbException {
-        RdbReader r = new RdbReader(new ByteArrayInputStream(payload, 0, Math.max(0, payload.length - 10)), false, limits);
+        // Redis reads the object from the whole payload, footer included (rioInitWithBuffer)
+        RdbReader r = new RdbReader(new ByteArrayInputStream(payload), false, limits);
         r.version = RdbType.VERSION;
         try {
             int type = r.u8();
