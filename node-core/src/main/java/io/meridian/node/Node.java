@@ -86,6 +86,7 @@ public final class Node implements KeyspaceEvents {
         this.startedAt = clock.millis();
         this.keyspace = new Keyspace(config.getInt("databases"), clock);
         this.keyspace.setEvents(this);
+        this.watches.setKeyspace(keyspace);
         this.dispatcher = new Dispatcher(this);
         this.blocking = new BlockingRegistry(this);
         this.slowlog = new SlowLog(config);
@@ -153,14 +154,15 @@ public final class Node implements KeyspaceEvents {
             if (timeout > 0) {
                 long now = clock.millis();
                 for (Client c : new ArrayList<>(clients.values())) {
-                    if (c.kind == 'N' && c.blocked == null && !c.isSubscriber()
-                            && now - c.lastInteraction > timeout * 1000) {
+                    // replicas, masters, blocked (or paused) and pub/sub clients never time out, as in Redis
+                    if (c.kind == 'N' && c.blocked == null && !c.postponed && !c.isSubscriber()
+                            && now / 1000 - c.lastInteraction / 1000 > timeout) {
                         LOG.debug("Closing idle client");
                         c.close();
                     }
                 }
             }
-            if (pauseUntil > 0 && clock.millis() >= pauseUntil) unpause();
+            if (pauseUntil > 0 && clock.millis() > pauseUntil) unpause();
             for (Runnable r : crons) r.run();
             server.flushAll();
         } catch (RuntimeException e) {
@@ -227,7 +229,7 @@ public final class Node implements KeyspaceEvents {
         clients.remove(c.id);
         blocking.unblock(c);
         watches.unwatchAll(c);
-        pubsub.unsubscribeAll(c);
+        pubsub.forget(c);
         c.discardOutput();
     }
 
@@ -285,28 +287,39 @@ public final class Node implements KeyspaceEvents {
 
     /** Whether c's next command must wait (CLIENT PAUSE ALL, or WRITE for a write command). */
     public boolean paused(Client c, byte[][] argv) {
-        if (pauseUntil == 0 || c.kind != 'N') return false;
-        if (!pauseWritesOnly) return true;
         CommandSpec spec = commands.lookup(argv[0]);
-        if (spec == null) return false;
-        String n = spec.name();
-        return spec.has(CommandFlag.WRITE) || n.equals("publish") || n.equals("eval") || n.equals("evalsha")
-                || n.equals("pfcount") || n.equals("exec") && c.queuedSpecs != null
-                && c.queuedSpecs.stream().anyMatch(s -> s.has(CommandFlag.WRITE));
+        return spec != null && pauseBlocks(c, spec);
     }
 
+    /**
+     * Whether CLIENT PAUSE postpones this command (processCommand): everything under ALL; under
+     * WRITE the commands that may write or replicate, and an EXEC whose queue holds one.
+     */
+    public boolean pauseBlocks(Client c, CommandSpec spec) {
+        if (pauseUntil == 0) return false;
+        if (clock.millis() > pauseUntil) return false; // over; the cron resumes the waiting clients
+        if (!pauseWritesOnly) return true;
+        if (spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.MAY_REPLICATE)) return true;
+        if (spec.parent() == null && spec.name().equals("exec") && c.queuedSpecs != null) {
+            for (CommandSpec q : c.queuedSpecs) {
+                if (q.has(CommandFlag.WRITE) || q.has(CommandFlag.MAY_REPLICATE)) return true;
+            }
+        }
+        return false;
+    }
+
+    /** CLIENT PAUSE: the furthest end and the most restrictive type win, as pauseClients. */
     public void pause(long untilMillis, boolean writesOnly) {
-        // a later or stricter pause wins, as in Redis
+        boolean wasAll = pauseUntil > 0 && !pauseWritesOnly;
+        pauseWritesOnly = writesOnly && !wasAll;
         if (untilMillis > pauseUntil) pauseUntil = untilMillis;
-        pauseWritesOnly = pauseUntil > 0 && writesOnly && (pauseWritesOnly || pauseUntil == untilMillis);
-        if (!writesOnly) pauseWritesOnly = false;
     }
 
     public void unpause() {
         pauseUntil = 0;
         pauseWritesOnly = false;
         for (Client c : new ArrayList<>(clients.values())) {
-            if (!c.pending.isEmpty() && c.blocked == null) dispatcher.resume(c);
+            if (c.postponed && c.blocked == null) dispatcher.resume(c);
         }
     }
 
@@ -330,6 +343,11 @@ public final class Node implements KeyspaceEvents {
     @Override
     public void flushed(int db) {
         watches.flushed(db);
+    }
+
+    @Override
+    public void swapped(int a, int b) {
+        watches.swapped(a, b);
     }
 
     @Override

@@ -103,8 +103,7 @@ public final class Keyspace {
             o.beforeClear(dbs[a]);
             o.beforeClear(dbs[b]);
         }
-        events.flushed(a);
-        events.flushed(b);
+        events.swapped(a, b);
         dbs[a].swapWith(dbs[b]);
     }
 

@@ -11,6 +11,12 @@ public interface KeyspaceEvents {
     /** Every key of the database is about to go (FLUSHDB, SWAPDB): WATCH. */
     void flushed(int db);
 
+    /** SWAPDB is about to exchange two databases' contents: WATCH. */
+    default void swapped(int a, int b) {
+        flushed(a);
+        flushed(b);
+    }
+
     /** The master expired a key: propagate it as DEL. */
     void expired(int db, byte[] key);
 

@@ -1,5 +1,6 @@
 package io.meridian.node.resp;
 
+import io.meridian.node.util.Bytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -29,7 +30,11 @@ public final class RespDecoder extends ByteToMessageDecoder {
 
         long queryBufferLimit();
 
+        /** False while the connection must still AUTH: requests are then held to 10 arguments of 16 KB. */
         boolean authenticated();
+
+        /** Bytes arrived from the socket (stats, idle time). */
+        default void received(int bytes) {}
     }
 
     enum State { START, BULK_HEADER, BULK_BODY, DISCARD }
@@ -42,6 +47,12 @@ public final class RespDecoder extends ByteToMessageDecoder {
 
     public RespDecoder(Limits limits) {
         this.limits = limits;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof ByteBuf b) limits.received(b.readableBytes());
+        super.channelRead(ctx, msg);
     }
 
     @Override
@@ -87,21 +98,30 @@ public final class RespDecoder extends ByteToMessageDecoder {
         in.skipBytes(in.readableBytes());
     }
 
-    /** Index of the '\r' ending the line that starts at readerIndex, or -1 when not yet read. */
+    /** Stops at CR or NUL: Redis finds line ends with strchr, which a NUL byte stops. */
+    private static final ByteProcessor FIND_CR_OR_NUL = b -> b != '\r' && b != 0;
+    private static final ByteProcessor FIND_LF_OR_NUL = b -> b != '\n' && b != 0;
+
+    /**
+     * Index of the '\r' ending the line that starts at readerIndex, or -1 when none is seen
+     * yet (a NUL before it hides it, as strchr in Redis's processMultibulkBuffer).
+     */
     private static int lineEnd(ByteBuf in) {
-        return in.forEachByte(in.readerIndex(), in.readableBytes(), ByteProcessor.FIND_CR);
+        int i = in.forEachByte(in.readerIndex(), in.readableBytes(), FIND_CR_OR_NUL);
+        return i >= 0 && in.getByte(i) == '\r' ? i : -1;
     }
 
     // *<count>\r\n
     private boolean readMultibulkCount(ByteBuf in) {
         int cr = lineEnd(in);
-        if (cr < 0 || cr + 1 >= in.writerIndex()) {
+        if (cr < 0) {
             if (in.readableBytes() > INLINE_MAX) throw new ProtocolError("too big mbulk count string");
             return false;
         }
+        if (cr + 1 >= in.writerIndex()) return false; // the '\n' is still to come
         Long n = parseNumber(in, in.readerIndex() + 1, cr);
         if (n == null || n > Integer.MAX_VALUE) throw new ProtocolError("invalid multibulk length");
-        if (!limits.authenticated() && n > UNAUTH_MAX_ARGS) throw new ProtocolError("invalid multibulk length");
+        if (!limits.authenticated() && n > UNAUTH_MAX_ARGS) throw new ProtocolError("unauthenticated multibulk length");
         in.readerIndex(cr + 2);
         if (n <= 0) return true; // "*0\r\n" and "*-1\r\n" are skipped, as Redis does
         args = new byte[(int) Math.min(n, 1024)][];
@@ -116,17 +136,18 @@ public final class RespDecoder extends ByteToMessageDecoder {
     // $<len>\r\n
     private boolean readBulkHeader(ByteBuf in) {
         int cr = lineEnd(in);
-        if (cr < 0 || cr + 1 >= in.writerIndex()) {
+        if (cr < 0) {
             if (in.readableBytes() > INLINE_MAX) throw new ProtocolError("too big bulk count string");
             return false;
         }
+        if (cr + 1 >= in.writerIndex()) return false;
         byte marker = in.getByte(in.readerIndex());
         if (marker != '$') {
             throw new ProtocolError("expected '$', got '" + (char) (marker & 0xff) + "'");
         }
         Long n = parseNumber(in, in.readerIndex() + 1, cr);
         if (n == null || n < 0 || n > limits.maxBulkLen()) throw new ProtocolError("invalid bulk length");
-        if (!limits.authenticated() && n > UNAUTH_MAX_BULK) throw new ProtocolError("invalid bulk length");
+        if (!limits.authenticated() && n > UNAUTH_MAX_BULK) throw new ProtocolError("unauthenticated bulk length");
         in.readerIndex(cr + 2);
         bulkLen = n.intValue();
         state = State.BULK_BODY;
@@ -156,7 +177,8 @@ public final class RespDecoder extends ByteToMessageDecoder {
     }
 
     private boolean readInline(ByteBuf in, List<Object> out) {
-        int lf = in.forEachByte(in.readerIndex(), in.readableBytes(), ByteProcessor.FIND_LF);
+        int lf = in.forEachByte(in.readerIndex(), in.readableBytes(), FIND_LF_OR_NUL);
+        if (lf >= 0 && in.getByte(lf) != '\n') lf = -1; // a NUL hides the line end (strchr)
         if (lf < 0) {
             if (in.readableBytes() > INLINE_MAX) throw new ProtocolError("too big inline request");
             return false;
@@ -169,7 +191,6 @@ public final class RespDecoder extends ByteToMessageDecoder {
         List<byte[]> parts = InlineSplitter.split(line);
         if (parts == null) throw new ProtocolError("unbalanced quotes in request");
         if (parts.isEmpty()) return true;
-        if (!limits.authenticated() && parts.size() > UNAUTH_MAX_ARGS) throw new ProtocolError("invalid multibulk length");
         out.add(parts.toArray(new byte[0][]));
         return true;
     }
@@ -178,21 +199,9 @@ public final class RespDecoder extends ByteToMessageDecoder {
     private static Long parseNumber(ByteBuf in, int from, int to) {
         int len = to - from;
         if (len <= 0 || len > 20) return null;
-        boolean neg = false;
-        int i = from;
-        if (in.getByte(i) == '-') {
-            neg = true;
-            i++;
-            if (i == to) return null;
-        }
-        long v = 0;
-        for (; i < to; i++) {
-            int d = in.getByte(i) - '0';
-            if (d < 0 || d > 9) return null;
-            if (v > (Long.MAX_VALUE - d) / 10) return null;
-            v = v * 10 + d;
-        }
-        return neg ? -v : v;
+        byte[] b = new byte[len];
+        in.getBytes(from, b);
+        return Bytes.parseLong(b);
     }
 
     /** sdssplitargs: also used for redis.conf lines. Null on unbalanced quotes. */
@@ -205,6 +214,12 @@ public final class RespDecoder extends ByteToMessageDecoder {
         static List<byte[]> split(byte[] line) {
             List<byte[]> out = new ArrayList<>();
             int i = 0, n = line.length;
+            for (int z = 0; z < line.length; z++) {
+                if (line[z] == 0) { // a C string: the NUL ends it
+                    n = z;
+                    break;
+                }
+            }
             while (true) {
                 while (i < n && isSpace(line[i])) i++;
                 if (i >= n) return out;
@@ -252,7 +267,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
                             break;
                         }
                         byte c = line[i];
-                        if (isSpace(c)) {
+                        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
                             done = true;
                         } else if (c == '"') {
                             inq = true;

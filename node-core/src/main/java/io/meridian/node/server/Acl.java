@@ -11,4 +11,9 @@ public interface Acl {
 
     /** Whether a fresh connection must AUTH before anything else. */
     boolean authRequired();
+
+    /** Whether a user of this name exists (CLIENT KILL USER). */
+    default boolean userExists(String name) {
+        return name.equals("default");
+    }
 }

@@ -12,7 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -33,9 +33,6 @@ public final class Client {
         for (int i = 0; i < SMALL_INTS.length; i++) SMALL_INTS[i] = (":" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Reply mode set by CLIENT REPLY. */
-    public enum ReplyMode { ON, OFF, SKIP }
-
     private final Node node;
     private final Channel channel;
     public final long id;
@@ -50,38 +47,61 @@ public final class Client {
     public byte[] name;
     public String libName;
     public String libVer;
-    public ReplyMode replyMode = ReplyMode.ON;
+    // CLIENT REPLY: Redis's CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP and CLIENT_REPLY_SKIP_NEXT
+    public boolean replyOff;
+    /** The reply of the command being run is dropped (the one after CLIENT REPLY SKIP). */
+    public boolean replySkip;
     /** Set by CLIENT REPLY SKIP: the next command's reply is dropped. */
-    public boolean skipNext;
+    public boolean replySkipNext;
+    /** Writing a pub/sub push: sent even under CLIENT REPLY OFF (Redis's CLIENT_PUSHING). */
+    public boolean pushing;
     public boolean noEvict;
     public boolean closeAfterReply;
     public long lastInteraction;
+    /** Full name of the last command looked up ("client|list"), "NULL" before any: CLIENT LIST cmd=. */
     public String lastCommand = "NULL";
     public long commandsProcessed;
+    /** The request being run: argv-mem in CLIENT LIST. */
+    public byte[][] currentArgv;
+    /** Bit i set: argument i of the current command is a secret the slow log must not show. */
+    public long redactMask;
 
     // transaction
     public boolean inMulti;
+    /** A command failed to queue: EXEC answers EXECABORT (Redis's CLIENT_DIRTY_EXEC). */
     public boolean multiError;
     public List<byte[][]> queued;
     public List<CommandSpec> queuedSpecs;
-    /** A WATCHed key was touched: EXEC aborts. */
+    /** Sum of the queued arguments' lengths: multi-mem in CLIENT LIST. */
+    public long queuedBytes;
+    /** A WATCHed key was touched: EXEC aborts (Redis's CLIENT_DIRTY_CAS). */
     public boolean dirtyCas;
-    public final Set<WatchedKey> watched = new HashSet<>();
+    /** This client's WATCHes, in WATCH order; see {@link WatchRegistry}. */
+    public final List<WatchRegistry.Watch> watched = new ArrayList<>();
+    /** Inside EXEC: blocking commands answer as if they timed out (Redis's CLIENT_DENY_BLOCKING). */
+    public boolean denyBlocking;
 
     // pub/sub
-    public final Set<ByteString> channels = new HashSet<>();
-    public final Set<ByteString> patterns = new HashSet<>();
+    public final Set<ByteString> channels = new LinkedHashSet<>();
+    public final Set<ByteString> patterns = new LinkedHashSet<>();
+    public final Set<ByteString> shardChannels = new LinkedHashSet<>();
+    /** Redis's CLIENT_PUBSUB: set by (P|S)SUBSCRIBE, cleared when the last subscription goes. */
+    public boolean pubsubMode;
 
     // blocking
     public Blocked blocked;
     /** Commands that arrived while blocked or paused, run when it resumes. */
     public final ArrayDeque<byte[][]> pending = new ArrayDeque<>();
+    /** Its next command waits for CLIENT PAUSE to end (Redis's BLOCKED_POSTPONE). */
+    public boolean postponed;
+    /** A protocol error that arrived behind pending commands: answered, then the connection closes. */
+    public String pendingProtocolError;
 
     /** The per-command propagation override (see {@link #propagate}). */
     public List<byte[][]> propagateAs;
     public boolean preventPropagation;
 
-    /** The connection's role for CLIENT LIST flags: normal, replica (S), master (M), pubsub (P). */
+    /** The connection's role for CLIENT LIST flags: normal (N), replica (S), master (M), monitor (O). */
     public char kind = 'N';
 
     public Client(Node node, Channel channel, long id) {
@@ -91,6 +111,10 @@ public final class Client {
         this.createdAt = node.clock().millis();
         this.lastInteraction = createdAt;
         select(0);
+        if (channel != null) {
+            remoteAddress(); // cached while the channel still knows its addresses
+            localAddress();
+        }
     }
 
     public Node node() {
@@ -106,18 +130,27 @@ public final class Client {
         db = node.keyspace().db(index);
     }
 
+    /** Redis's peer id: "ip:port", "[ipv6]:port"; cached, it never changes. */
     public String remoteAddress() {
-        if (channel != null && channel.remoteAddress() instanceof InetSocketAddress a) {
-            return a.getAddress().getHostAddress() + ":" + a.getPort();
-        }
-        return "";
+        if (peerId == null) peerId = format(channel == null ? null : channel.remoteAddress());
+        return peerId;
     }
 
+    /** The local "ip:port" the client connected to (laddr). */
     public String localAddress() {
-        if (channel != null && channel.localAddress() instanceof InetSocketAddress a) {
-            return a.getAddress().getHostAddress() + ":" + a.getPort();
+        if (sockName == null) sockName = format(channel == null ? null : channel.localAddress());
+        return sockName;
+    }
+
+    private String peerId;
+    private String sockName;
+
+    private static String format(java.net.SocketAddress sa) {
+        if (sa instanceof InetSocketAddress a && a.getAddress() != null) {
+            String ip = io.netty.util.NetUtil.toAddressString(a.getAddress());
+            return ip.indexOf(':') >= 0 ? "[" + ip + "]:" + a.getPort() : ip + ":" + a.getPort();
         }
-        return "";
+        return "?:0";
     }
 
     /** The connection from this replica's master: its writes are applied, never refused. */
@@ -125,12 +158,19 @@ public final class Client {
         return kind == 'M';
     }
 
+    /** In pub/sub mode (Redis's CLIENT_PUBSUB): RESP2 allows only (un)subscribe, PING, QUIT, RESET. */
     public boolean isSubscriber() {
-        return !channels.isEmpty() || !patterns.isEmpty();
+        return pubsubMode;
     }
 
+    /** Channels plus patterns, the count SUBSCRIBE and PSUBSCRIBE report. */
     public int subscriptionCount() {
         return channels.size() + patterns.size();
+    }
+
+    /** Every subscription, shard channels included. */
+    public int totalSubscriptions() {
+        return channels.size() + patterns.size() + shardChannels.size();
     }
 
     // ---- propagation -------------------------------------------------------------------
@@ -152,7 +192,7 @@ public final class Client {
     // ---- replies -----------------------------------------------------------------------
 
     private boolean muted() {
-        return replyMode != ReplyMode.ON || skipNext;
+        return (replyOff || replySkip) && !pushing;
     }
 
     private ByteBuf buf() {
@@ -201,6 +241,20 @@ public final class Client {
         markDirty();
     }
 
+    /**
+     * Status and error text: a string made of bytes (chars below 256, as Bytes.latin1 gives
+     * for a client's argument) goes out byte for byte; anything else as UTF-8.
+     */
+    private static void writeText(ByteBuf b, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0xff) {
+                b.writeCharSequence(s, StandardCharsets.UTF_8);
+                return;
+            }
+        }
+        b.writeCharSequence(s, StandardCharsets.ISO_8859_1);
+    }
+
     private static void writeAsciiLong(ByteBuf b, long n) {
         if (n >= 0 && n < 10) {
             b.writeByte('0' + (int) n);
@@ -217,7 +271,7 @@ public final class Client {
         if (muted()) return;
         ByteBuf b = buf();
         b.writeByte('+');
-        b.writeCharSequence(s, StandardCharsets.UTF_8);
+        writeText(b, s);
         b.writeBytes(CRLF);
         markDirty();
     }
@@ -229,7 +283,7 @@ public final class Client {
         ByteBuf b = buf();
         b.writeByte('-');
         // an error line must not contain CR or LF
-        b.writeCharSequence(msg.replace('\r', ' ').replace('\n', ' '), StandardCharsets.UTF_8);
+        writeText(b, msg.replace('\r', ' ').replace('\n', ' '));
         b.writeBytes(CRLF);
         markDirty();
     }
@@ -342,10 +396,23 @@ public final class Client {
         nullBulk();
     }
 
+    /** Closes the connection once what has accumulated is sent (QUIT, protocol errors, CLIENT KILL of itself). */
+    public void closeAfterReply() {
+        closeAfterReply = true;
+        if (!flushQueued) {
+            flushQueued = true;
+            node.server().needsFlush(this);
+        }
+    }
+
     /** Sends what has accumulated (or holds it until the log secures the writes it follows). */
     public void flush() {
         ByteBuf b = out;
-        if (b == null) return;
+        if (b == null) {
+            // nothing to send (CLIENT REPLY OFF): close now, unless replies still wait for the log
+            if (closeAfterReply && channel != null && held == null) channel.close();
+            return;
+        }
         out = null;
         if (channel == null) {
             b.release();
@@ -411,9 +478,6 @@ public final class Client {
     public void close() {
         if (channel != null) channel.close();
     }
-
-    /** A key this client WATCHes. */
-    public record WatchedKey(int db, ByteString key) {}
 
     /** What a blocked client waits for; see {@link BlockingRegistry}. */
     public static final class Blocked {

@@ -3,12 +3,13 @@ package io.meridian.node.server;
 import io.meridian.node.Node;
 import io.meridian.node.resp.ProtocolError;
 import io.meridian.node.resp.RespDecoder;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /** Glue between a connection and the dispatcher: requests in, replies flushed once per read. */
 final class ClientHandler extends ChannelInboundHandlerAdapter implements RespDecoder.Limits {
+    /** Requests held for a blocked or paused client before reading from its socket stops. */
+    private static final int MAX_PENDING = 1024;
     private final Node node;
     private Client client;
 
@@ -27,35 +28,36 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements RespDe
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Client c = client;
-        if (c == null) return;
+        if (c == null || c.closeAfterReply) return;
         if (msg instanceof byte[][] argv) {
-            if (c.closeAfterReply) return;
             node.dispatcher().process(c, argv);
-            if (c.blocked != null && ctx.channel().config().isAutoRead()) {
+            if ((c.blocked != null || c.postponed) && c.pending.size() >= MAX_PENDING) {
                 // stop reading while blocked: further input waits in the socket, not in memory
-                ctx.channel().config().setAutoRead(c.pending.size() < 1024);
+                ctx.channel().config().setAutoRead(false);
             }
         } else if (msg instanceof ProtocolError e) {
             String reply = e.reply();
             if (reply == null) {
                 node.log().warn("Closing client that reached max query buffer length: id={} addr={}", c.id, c.remoteAddress());
+                c.discardOutput();
+                c.closeAfterReply = true;
                 ctx.close();
                 return;
             }
             node.log().debug("Protocol error ({}) from client: id={} addr={}", e.getMessage(), c.id, c.remoteAddress());
-            c.closeAfterReply = true;
-            c.replyMode = Client.ReplyMode.ON;
-            c.skipNext = false;
+            if (c.blocked != null || c.postponed || !c.pending.isEmpty()) {
+                // the error comes after the requests that wait: Redis reads no further while blocked
+                c.pendingProtocolError = reply;
+                return;
+            }
             c.error(reply);
+            c.closeAfterReply();
         }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         node.server().flushAll();
-        if (client != null && client.blocked == null && !ctx.channel().config().isAutoRead()) {
-            ctx.channel().config().setAutoRead(true);
-        }
     }
 
     @Override
@@ -74,16 +76,26 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements RespDe
 
     @Override
     public long maxBulkLen() {
-        return node.config().getLong("proto-max-bulk-len");
+        Client c = client;
+        return c != null && c.isMaster() ? Long.MAX_VALUE : node.config().getLong("proto-max-bulk-len");
     }
 
     @Override
     public long queryBufferLimit() {
-        return node.config().getLong("client-query-buffer-limit");
+        Client c = client;
+        return c != null && c.isMaster() ? Long.MAX_VALUE : node.config().getLong("client-query-buffer-limit");
     }
 
     @Override
     public boolean authenticated() {
-        return client == null || client.authenticated;
+        Client c = client;
+        return c == null || c.authenticated || !node.authRequired();
+    }
+
+    @Override
+    public void received(int bytes) {
+        node.stats().netInputBytes.addAndGet(bytes);
+        Client c = client;
+        if (c != null) c.lastInteraction = node.clock().millis();
     }
 }

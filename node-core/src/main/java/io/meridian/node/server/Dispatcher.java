@@ -10,17 +10,17 @@ import java.util.List;
 
 /**
  * Redis's processCommand and call(): looks a request up in the command table, checks arity,
- * authentication, transaction, pub/sub and replica state in Redis's order and with its
- * error texts, runs the handler, and hands the write's propagated form to the stream.
+ * authentication, transaction, pub/sub, replica and pause state in Redis's order and with its
+ * error texts, queues it inside MULTI or runs the handler, and hands the write's propagated
+ * form to the stream.
  */
 public final class Dispatcher {
-    private static final byte[] QUEUED = Bytes.utf8("QUEUED");
+    private static final byte[] REDACTED = Bytes.utf8("(redacted)");
     private final Node node;
     /** Propagations of the current command, in order (expired-key DELs first). */
     private final List<Propagation> also = new ArrayList<>();
     /** Inside EXEC: everything propagated is wrapped in one MULTI/EXEC. */
     private boolean inExec;
-    private boolean execPropagatedMulti;
 
     record Propagation(int db, byte[][] argv) {}
 
@@ -30,7 +30,7 @@ public final class Dispatcher {
 
     /** Runs one request from a client (or queues it while the client is blocked or paused). */
     public void process(Client c, byte[][] argv) {
-        if (c.blocked != null || !c.pending.isEmpty() || node.paused(c, argv)) {
+        if (c.blocked != null || c.postponed || !c.pending.isEmpty()) {
             c.pending.add(argv);
             return;
         }
@@ -39,72 +39,113 @@ public final class Dispatcher {
 
     /** Runs the commands that waited while c was blocked or paused. */
     public void resume(Client c) {
-        while (c.blocked == null && !c.pending.isEmpty() && !node.paused(c, c.pending.peek())) {
+        c.postponed = false;
+        while (c.blocked == null && !c.postponed && !c.pending.isEmpty() && !c.closeAfterReply) {
             processNow(c, c.pending.poll());
+        }
+        if (c.pendingProtocolError != null && c.pending.isEmpty() && c.blocked == null && !c.postponed) {
+            c.error(c.pendingProtocolError);
+            c.pendingProtocolError = null;
+            c.closeAfterReply();
         }
         node.blocking().serveReady();
         c.flush();
+        if (c.blocked == null && !c.postponed && c.channel() != null && !c.channel().config().isAutoRead()) {
+            c.channel().config().setAutoRead(true);
+        }
     }
 
     private void processNow(Client c, byte[][] argv) {
         if (argv.length == 0) return;
         node.keyspace().tick();
         c.lastInteraction = node.clock().millis();
-        CommandSpec spec = node.commands().lookup(argv[0]);
-        if (spec == null) {
-            reject(c, unknownCommand(argv));
+        c.currentArgv = argv;
+        c.redactMask = 0;
+        try {
+            dispatch(c, argv);
+        } finally {
+            afterReply(c);
+        }
+    }
+
+    private void dispatch(Client c, byte[][] argv) {
+        if (Bytes.eqIgnoreCase(argv[0], "host:") || Bytes.eqIgnoreCase(argv[0], "post")) {
+            // cross protocol scripting: an HTTP request sent to the port (securityWarningCommand)
+            node.log().warn("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. "
+                    + "This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.");
+            c.discardOutput();
+            c.closeAfterReply = true;
+            c.close();
             return;
         }
-        if (!spec.subcommands().isEmpty() && argv.length >= 2) {
+        CommandSpec spec = node.commands().lookup(argv[0]);
+        if (spec != null && !spec.subcommands().isEmpty() && argv.length >= 2) {
             CommandSpec sub = spec.subcommands().get(Bytes.lower(argv[1]));
             if (sub == null) {
-                reject(c, "ERR unknown subcommand '" + truncate(Bytes.latin1(argv[1])) + "'. Try "
-                        + spec.name().toUpperCase() + " HELP.");
+                c.lastCommand = "NULL";
+                reject(c, null, "ERR unknown subcommand '" + truncate(Bytes.latin1(argv[1])) + "'. Try "
+                        + spec.name().toUpperCase(java.util.Locale.ROOT) + " HELP.");
                 return;
             }
             spec = sub;
         }
+        c.lastCommand = spec == null ? "NULL" : spec.name();
+        if (spec == null) {
+            reject(c, null, unknownCommand(argv));
+            return;
+        }
         if (!spec.arityOk(argv.length)) {
-            reject(c, "ERR wrong number of arguments for '" + spec.name() + "' command");
+            reject(c, spec, "ERR wrong number of arguments for '" + spec.name() + "' command");
             return;
         }
         if (!c.authenticated && node.authRequired() && !spec.has(CommandFlag.NO_AUTH)) {
-            reject(c, "NOAUTH Authentication required.");
+            reject(c, spec, "NOAUTH Authentication required.");
             return;
         }
         if (c.inMulti && spec.has(CommandFlag.NO_MULTI)) {
-            reject(c, "ERR Command not allowed inside a transaction");
+            reject(c, spec, "ERR Command not allowed inside a transaction");
             return;
         }
         String denied = node.acl().check(c, spec, argv);
         if (denied != null) {
-            reject(c, denied);
+            reject(c, spec, denied);
             return;
         }
-        boolean isWrite = spec.has(CommandFlag.WRITE);
+        boolean isExec = isNamed(spec, "exec");
+        boolean isWrite = spec.has(CommandFlag.WRITE) || (isExec && queuedHas(c, CommandFlag.WRITE));
         if (isWrite && !c.isMaster()) {
             String refusal = node.writeRefusal(c, spec);
             if (refusal != null) {
-                reject(c, refusal);
+                reject(c, spec, refusal);
                 return;
             }
         }
-        if (c.resp == 2 && c.isSubscriber() && !allowedWhileSubscribed(spec)) {
-            reject(c, "ERR Can't execute '" + spec.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+        if (c.resp == 2 && c.pubsubMode && !allowedWhileSubscribed(spec)) {
+            reject(c, spec, "ERR Can't execute '" + spec.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return;
         }
         String stale = node.staleRefusal(c, spec);
         if (stale != null) {
-            reject(c, stale);
+            reject(c, spec, stale);
+            return;
+        }
+        if (c.kind != 'S' && node.pauseBlocks(c, spec)) {
+            // CLIENT PAUSE: the command waits, with everything after it, until the pause ends
+            c.postponed = true;
+            c.pending.addFirst(argv);
             return;
         }
         if (c.inMulti && !isTransactionControl(spec)) {
-            if (c.queued == null) {
-                c.queued = new ArrayList<>();
-                c.queuedSpecs = new ArrayList<>();
+            // nothing is kept once the transaction is bound to fail, only the QUEUED reply
+            if (!c.multiError && !c.dirtyCas) {
+                if (c.queued == null) {
+                    c.queued = new ArrayList<>();
+                    c.queuedSpecs = new ArrayList<>();
+                }
+                c.queued.add(argv);
+                c.queuedSpecs.add(spec);
+                for (byte[] a : argv) c.queuedBytes += a.length;
             }
-            c.queued.add(argv);
-            c.queuedSpecs.add(spec);
             c.simple("QUEUED");
             return;
         }
@@ -112,25 +153,54 @@ public final class Dispatcher {
         node.blocking().serveReady();
     }
 
+    private static boolean queuedHas(Client c, CommandFlag f) {
+        if (c.queuedSpecs == null) return false;
+        for (CommandSpec s : c.queuedSpecs) if (s.has(f)) return true;
+        return false;
+    }
+
+    private static boolean isNamed(CommandSpec spec, String name) {
+        return spec.parent() == null && spec.name().equals(name);
+    }
+
     private static boolean isTransactionControl(CommandSpec spec) {
-        String n = spec.parent() != null ? spec.parent().name() : spec.name();
+        if (spec.parent() != null) return false;
+        String n = spec.name();
         return n.equals("exec") || n.equals("discard") || n.equals("multi") || n.equals("watch")
                 || n.equals("quit") || n.equals("reset");
     }
 
     private static boolean allowedWhileSubscribed(CommandSpec spec) {
-        String n = spec.parent() != null ? spec.parent().name() : spec.name();
-        return switch (n) {
+        if (spec.parent() != null) return false;
+        return switch (spec.name()) {
             case "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe",
                  "ping", "quit", "reset" -> true;
             default -> false;
         };
     }
 
-    private void reject(Client c, String error) {
+    /** rejectCommand: flags the transaction, and a rejected EXEC discards it with EXECABORT. */
+    private void reject(Client c, CommandSpec spec, String error) {
+        if (spec != null) spec.rejectedCalls++;
+        if (spec != null && isNamed(spec, "exec")) {
+            discardTransaction(c);
+            String reason = error.startsWith("ERR ") ? error.substring(4) : error;
+            c.error("EXECABORT Transaction discarded because of: " + reason);
+            return;
+        }
         if (c.inMulti) c.multiError = true;
         c.error(error);
-        afterReply(c);
+    }
+
+    /** Ends a transaction: queued commands, WATCHes and the dirty flags go (discardTransaction). */
+    public void discardTransaction(Client c) {
+        c.inMulti = false;
+        c.multiError = false;
+        c.dirtyCas = false;
+        c.queued = null;
+        c.queuedSpecs = null;
+        c.queuedBytes = 0;
+        node.watches().unwatchAll(c);
     }
 
     private static String unknownCommand(byte[][] argv) {
@@ -154,10 +224,13 @@ public final class Dispatcher {
      */
     public void call(Client c, CommandSpec spec, byte[][] argv) {
         long dirtyBefore = node.stats().dirty;
+        List<byte[][]> outerPropagateAs = c.propagateAs;
+        boolean outerPrevent = c.preventPropagation;
         c.propagateAs = null;
         c.preventPropagation = false;
         long start = System.nanoTime();
         int dbAtStart = c.dbIndex;
+        long errorsBefore = node.stats().totalErrorReplies;
         try {
             spec.handler().execute(c, argv);
         } catch (RuntimeException e) {
@@ -167,31 +240,41 @@ public final class Dispatcher {
         long micros = (System.nanoTime() - start) / 1000;
         spec.calls++;
         spec.usec += micros;
+        if (node.stats().totalErrorReplies > errorsBefore && !isNamed(spec, "exec")) spec.failedCalls++;
         node.stats().commandsProcessed++;
         c.commandsProcessed++;
-        c.lastCommand = spec.name();
-        node.slowlog().record(c, argv, micros);
+        if (!spec.has(CommandFlag.SKIP_SLOWLOG) && c.blocked == null) {
+            node.slowlog().record(c, redacted(c, argv), micros);
+        }
         long dirty = node.stats().dirty - dirtyBefore;
-        if (!c.preventPropagation) {
+        if (!c.preventPropagation && !isNamed(spec, "exec")) {
             if (c.propagateAs != null) {
                 for (byte[][] p : c.propagateAs) also.add(new Propagation(dbAtStart, p));
             } else if (dirty > 0 && spec.has(CommandFlag.WRITE)) {
                 also.add(new Propagation(dbAtStart, argv));
             }
         }
-        c.propagateAs = null;
+        c.propagateAs = outerPropagateAs;
+        c.preventPropagation = outerPrevent;
         if (!inExec) flushPropagation();
-        afterReply(c);
     }
 
-    private void afterReply(Client c) {
-        if (c.skipNext && c.replyMode == Client.ReplyMode.SKIP) {
-            c.replyMode = Client.ReplyMode.ON;
+    /** AUTH and HELLO AUTH passwords never reach the slow log. */
+    private static byte[][] redacted(Client c, byte[][] argv) {
+        if (c.redactMask == 0) return argv;
+        byte[][] copy = argv.clone();
+        for (int i = 0; i < copy.length && i < 64; i++) {
+            if ((c.redactMask & (1L << i)) != 0) copy[i] = REDACTED;
         }
-        if (c.replyMode == Client.ReplyMode.SKIP) {
-            c.skipNext = true;
-        } else {
-            c.skipNext = false;
+        return copy;
+    }
+
+    /** resetClient: CLIENT REPLY SKIP drops exactly the next command's reply. */
+    private static void afterReply(Client c) {
+        c.replySkip = false;
+        if (c.replySkipNext) {
+            c.replySkip = true;
+            c.replySkipNext = false;
         }
     }
 

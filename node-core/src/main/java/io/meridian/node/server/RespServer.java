@@ -113,10 +113,10 @@ public final class RespServer {
                 .option(ChannelOption.SO_BACKLOG, node.config().getInt("tcp-backlog"))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, node.config().getLong("tcp-keepalive") > 0)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        applyKeepAlive(ch, node.config().getLong("tcp-keepalive"));
                         if (ssl) {
                             SslContext ctx = tls.get();
                             ch.pipeline().addLast("tls", ctx.newHandler(ch.alloc()));
@@ -128,6 +128,32 @@ public final class RespServer {
                 });
     }
 
+    /**
+     * tcp-keepalive as Redis's anetKeepAlive: SO_KEEPALIVE, first probe after the period, then
+     * every third of it, three probes; read when a connection is accepted, as Redis does.
+     */
+    static void applyKeepAlive(SocketChannel ch, long seconds) {
+        if (seconds <= 0) return;
+        int idle = (int) Math.min(seconds, Integer.MAX_VALUE);
+        int interval = Math.max(1, idle / 3);
+        ch.config().setOption(ChannelOption.SO_KEEPALIVE, true);
+        if (ch instanceof io.netty.channel.epoll.EpollSocketChannel e) {
+            e.config().setTcpKeepIdle(idle);
+            e.config().setTcpKeepIntvl(interval);
+            e.config().setTcpKeepCnt(3);
+        } else {
+            ch.config().setOption(io.netty.channel.socket.nio.NioChannelOption.of(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE), idle);
+            ch.config().setOption(io.netty.channel.socket.nio.NioChannelOption.of(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL), interval);
+            ch.config().setOption(io.netty.channel.socket.nio.NioChannelOption.of(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT), 3);
+        }
+    }
+
+    /** Redis's islocalClient: exactly 127.0.0.1 or ::1 (not the whole loopback range). */
+    static boolean isLocal(java.net.InetAddress a) {
+        if (a instanceof java.net.Inet4Address) return a.getHostAddress().equals("127.0.0.1");
+        return a.isLoopbackAddress();
+    }
+
     /** Whether a fresh connection must be refused before it can send anything; writes the reason. */
     boolean admit(Channel ch) {
         if (node.clients().size() >= node.config().getLong("maxclients")) {
@@ -136,7 +162,7 @@ public final class RespServer {
             return false;
         }
         if (node.config().getBool("protected-mode") && !node.authRequired()
-                && ch.remoteAddress() instanceof InetSocketAddress a && !a.getAddress().isLoopbackAddress()) {
+                && ch.remoteAddress() instanceof InetSocketAddress a && !isLocal(a.getAddress())) {
             node.stats().rejectedConnections++;
             ch.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(PROTECTED)).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
             return false;

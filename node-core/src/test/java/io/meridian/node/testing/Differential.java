@@ -17,8 +17,13 @@ public final class Differential implements AutoCloseable {
     private final RespClient r;
 
     public Differential() {
-        this.redis = RealRedis.start();
-        this.meridian = TestNode.start();
+        this(new String[0]);
+    }
+
+    /** Both servers started with the same redis-server style flags ("--requirepass", "pw"). */
+    public Differential(String... args) {
+        this.redis = RealRedis.start(args);
+        this.meridian = TestNode.start(args);
         this.m = new RespClient(meridian.host(), meridian.port());
         this.r = new RespClient(redis.host(), redis.port());
     }
