@@ -145,9 +145,9 @@ public final class Node implements KeyspaceEvents {
             inCommand = true;
             keyspace.tick();
             int effort = config.getInt("active-expire-effort");
-            for (int i = 0; i < keyspace.size(); i++) {
-                keyspace.activeExpire(keyspace.db(i), 20 * effort);
-            }
+            // Redis's slow cycle: at most 25% (+2% per effort step) of a cron period
+            long budgetNanos = (25 + 2L * (effort - 1)) * 10_000_000L / config.getInt("hz");
+            keyspace.activeExpireCycle(effort, budgetNanos);
             inCommand = false;
             dispatcherFlush();
             long timeout = config.getLong("timeout");
@@ -173,7 +173,7 @@ public final class Node implements KeyspaceEvents {
     }
 
     private void dispatcherFlush() {
-        dispatcher.endExec();
+        dispatcher.flushExpired();
     }
 
     /** Runs a task on the command thread. */
