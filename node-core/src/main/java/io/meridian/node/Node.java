@@ -62,6 +62,7 @@ public final class Node implements KeyspaceEvents {
     private final ReplyGate replyGate = new ReplyGate(stream);
     /** The replication log (backlog + write-ahead log), or null when repl-log-enabled is no. */
     private volatile WriteAheadLog wal;
+    private final io.meridian.node.snapshot.Persistence persistence;
     private final InfoRegistry info = new InfoRegistry();
     private final RespServer server;
     private final Map<Long, Client> clients = new LinkedHashMap<>();
@@ -94,6 +95,9 @@ public final class Node implements KeyspaceEvents {
         this.server = new RespServer(this);
         Commands.registerAll(this, commands);
         for (String[] r : config.renames()) commands.rename(r[0], r[1]);
+        this.persistence = new io.meridian.node.snapshot.Persistence(this);
+        info.register("persistence", persistence::info);
+        addCron(persistence::cron);
     }
 
     public Node(Config config) {
@@ -104,9 +108,24 @@ public final class Node implements KeyspaceEvents {
 
     /** Binds the listeners and starts the cron. */
     public Node start() throws InterruptedException {
+        // start-up = the newest RDB, then the log replayed from the offset the RDB records
+        io.meridian.node.rdb.RdbLoader.Result rdb;
+        try {
+            rdb = persistence.loadAtStartup();
+        } catch (java.io.IOException | RuntimeException e) {
+            server.stop();
+            LOG.warn("Fatal error loading the DB: {}. Exiting.", e.getMessage());
+            throw new IllegalStateException("Fatal error loading the DB " + persistence.rdbPath() + ": " + e.getMessage(), e);
+        }
+        if (rdb != null && rdb.replId != null && rdb.replOffset >= 0) {
+            // as Redis 4+: a restarted master keeps the replication ID and offset its RDB recorded
+            stream.reset(rdb.replId, rdb.replOffset, rdb.replStreamDb);
+        }
         if (config.getBool("repl-log-enabled")) {
             try {
-                wal = WriteAheadLog.open(this);
+                wal = rdb != null && rdb.replId != null && rdb.replOffset >= 0
+                        ? WriteAheadLog.open(this, rdb.replOffset, rdb.replStreamDb)
+                        : WriteAheadLog.open(this);
             } catch (RuntimeException e) {
                 server.stop();
                 throw e;
@@ -206,6 +225,7 @@ public final class Node implements KeyspaceEvents {
     public ReplyGate replyGate() { return replyGate; }
     /** The replication log, or null when disabled. */
     public WriteAheadLog wal() { return wal; }
+    public io.meridian.node.snapshot.Persistence persistence() { return persistence; }
     public InfoRegistry info() { return info; }
     public RespServer server() { return server; }
     public Logger log() { return LOG; }
@@ -265,6 +285,7 @@ public final class Node implements KeyspaceEvents {
     public String writeRefusal(Client c, CommandSpec spec) {
         String g = writeGuard.get();
         if (g != null) return g;
+        if (role == Role.MASTER && (g = persistence.writeRefusal()) != null) return g;
         WriteAheadLog w = wal;
         if (w != null && w.failure() != null) return "MISCONF Errors writing to the AOF file: " + w.failure();
         if (role == Role.REPLICA && config.getBool("replica-read-only")) {
