@@ -122,7 +122,10 @@ public final class Config {
             }
             case SAVE -> {
                 List<long[]> points = new ArrayList<>();
-                List<String> a = args.size() == 1 && args.get(0).isEmpty() ? List.of() : args;
+                // one argument holding every pair ("--save '3600 1 300 100'", CONFIG SET save "...") splits as in Redis 7
+                List<String> a = args.size() == 1
+                        ? (args.get(0).isBlank() ? List.of() : List.of(args.get(0).trim().split(" +")))
+                        : args;
                 if (a.size() % 2 != 0) throw new ConfigException("Invalid save parameters");
                 StringBuilder sb = new StringBuilder();
                 for (int i = 0; i < a.size(); i += 2) {
@@ -172,7 +175,10 @@ public final class Config {
                 canonical = sb.toString();
             }
             case HOST_PORT -> {
-                List<String> a = args.size() == 1 && args.get(0).isEmpty() ? List.of() : args;
+                // one argument holding every pair ("--save '3600 1 300 100'", CONFIG SET save "...") splits as in Redis 7
+                List<String> a = args.size() == 1
+                        ? (args.get(0).isBlank() ? List.of() : List.of(args.get(0).trim().split(" +")))
+                        : args;
                 if (a.isEmpty() || (a.size() == 2 && a.get(0).equalsIgnoreCase("no") && a.get(1).equalsIgnoreCase("one"))) {
                     value = "";
                     canonical = "";
@@ -190,7 +196,10 @@ public final class Config {
                 }
             }
             case MULTI_STRING -> {
-                List<String> a = args.size() == 1 && args.get(0).isEmpty() ? List.of() : args;
+                // one argument holding every pair ("--save '3600 1 300 100'", CONFIG SET save "...") splits as in Redis 7
+                List<String> a = args.size() == 1
+                        ? (args.get(0).isBlank() ? List.of() : List.of(args.get(0).trim().split(" +")))
+                        : args;
                 value = List.copyOf(a);
                 canonical = String.join(" ", a);
             }
