@@ -15,9 +15,11 @@ import io.meridian.node.server.BlockingRegistry;
 import io.meridian.node.server.Client;
 import io.meridian.node.server.Dispatcher;
 import io.meridian.node.server.InfoRegistry;
+import io.meridian.node.server.LatencyMonitor;
 import io.meridian.node.server.PasswordAcl;
 import io.meridian.node.server.PubSub;
 import io.meridian.node.server.RespServer;
+import io.meridian.node.server.Shutdown;
 import io.meridian.node.server.SlowLog;
 import io.meridian.node.server.Stats;
 import io.meridian.node.server.WatchRegistry;
@@ -62,8 +64,11 @@ public final class Node implements KeyspaceEvents {
     private final ReplyGate replyGate = new ReplyGate(stream);
     /** The replication log (backlog + write-ahead log), or null when repl-log-enabled is no. */
     private volatile WriteAheadLog wal;
-    private final io.meridian.node.snapshot.Persistence persistence;
     private final InfoRegistry info = new InfoRegistry();
+    private final LatencyMonitor latency;
+    private final Shutdown shutdown = new Shutdown();
+    /** The serverCron task, rescheduled when CONFIG SET hz changes its period. */
+    private io.netty.util.concurrent.ScheduledFuture<?> cronTask;
     private final RespServer server;
     private final Map<Long, Client> clients = new LinkedHashMap<>();
     private final List<Runnable> crons = new CopyOnWriteArrayList<>();
@@ -80,6 +85,8 @@ public final class Node implements KeyspaceEvents {
     private boolean pauseWritesOnly;
     private boolean inCommand;
     private long nextClientId = 1;
+    /** DEBUG SET-ACTIVE-EXPIRE 0 turns the background expiry cycle off (tests of lazy expiry). */
+    private volatile boolean activeExpire = true;
 
     public Node(Config config, Clock clock) {
         this.config = config;
@@ -91,13 +98,11 @@ public final class Node implements KeyspaceEvents {
         this.dispatcher = new Dispatcher(this);
         this.blocking = new BlockingRegistry(this);
         this.slowlog = new SlowLog(config);
+        this.latency = new LatencyMonitor(config, clock);
         this.acl = new PasswordAcl(config);
         this.server = new RespServer(this);
         Commands.registerAll(this, commands);
         for (String[] r : config.renames()) commands.rename(r[0], r[1]);
-        this.persistence = new io.meridian.node.snapshot.Persistence(this);
-        info.register("persistence", persistence::info);
-        addCron(persistence::cron);
     }
 
     public Node(Config config) {
@@ -108,24 +113,9 @@ public final class Node implements KeyspaceEvents {
 
     /** Binds the listeners and starts the cron. */
     public Node start() throws InterruptedException {
-        // start-up = the newest RDB, then the log replayed from the offset the RDB records
-        io.meridian.node.rdb.RdbLoader.Result rdb;
-        try {
-            rdb = persistence.loadAtStartup();
-        } catch (java.io.IOException | RuntimeException e) {
-            server.stop();
-            LOG.warn("Fatal error loading the DB: {}. Exiting.", e.getMessage());
-            throw new IllegalStateException("Fatal error loading the DB " + persistence.rdbPath() + ": " + e.getMessage(), e);
-        }
-        if (rdb != null && rdb.replId != null && rdb.replOffset >= 0) {
-            // as Redis 4+: a restarted master keeps the replication ID and offset its RDB recorded
-            stream.reset(rdb.replId, rdb.replOffset, rdb.replStreamDb);
-        }
         if (config.getBool("repl-log-enabled")) {
             try {
-                wal = rdb != null && rdb.replId != null && rdb.replOffset >= 0
-                        ? WriteAheadLog.open(this, rdb.replOffset, rdb.replStreamDb)
-                        : WriteAheadLog.open(this);
+                wal = WriteAheadLog.open(this);
             } catch (RuntimeException e) {
                 server.stop();
                 throw e;
@@ -133,8 +123,8 @@ public final class Node implements KeyspaceEvents {
             onStop(wal::close);
         }
         server.start();
-        long period = Math.max(1, 1000 / config.getInt("hz"));
-        loop().scheduleAtFixedRate(this::cron, period, period, TimeUnit.MILLISECONDS);
+        scheduleCron();
+        config.watch("hz", c -> loop().execute(this::scheduleCron));
         LOG.info("Ready to accept connections");
         return this;
     }
@@ -148,6 +138,12 @@ public final class Node implements KeyspaceEvents {
             }
         }
         server.stop();
+    }
+
+    private void scheduleCron() {
+        if (cronTask != null) cronTask.cancel(false);
+        long period = Math.max(1, 1000 / Math.max(1, config.getInt("hz")));
+        cronTask = loop().scheduleAtFixedRate(this::cron, period, period, TimeUnit.MILLISECONDS);
     }
 
     public void onStop(Runnable r) {
@@ -164,9 +160,9 @@ public final class Node implements KeyspaceEvents {
             inCommand = true;
             keyspace.tick();
             int effort = config.getInt("active-expire-effort");
-            // Redis's slow cycle: at most 25% (+2% per effort step) of a cron period
-            long budgetNanos = (25 + 2L * (effort - 1)) * 10_000_000L / config.getInt("hz");
-            keyspace.activeExpireCycle(effort, budgetNanos);
+            for (int i = 0; activeExpire && i < keyspace.size(); i++) {
+                keyspace.activeExpire(keyspace.db(i), 20 * effort);
+            }
             inCommand = false;
             dispatcherFlush();
             long timeout = config.getLong("timeout");
@@ -192,7 +188,7 @@ public final class Node implements KeyspaceEvents {
     }
 
     private void dispatcherFlush() {
-        dispatcher.flushExpired();
+        dispatcher.endExec();
     }
 
     /** Runs a task on the command thread. */
@@ -225,14 +221,17 @@ public final class Node implements KeyspaceEvents {
     public ReplyGate replyGate() { return replyGate; }
     /** The replication log, or null when disabled. */
     public WriteAheadLog wal() { return wal; }
-    public io.meridian.node.snapshot.Persistence persistence() { return persistence; }
     public InfoRegistry info() { return info; }
+    public LatencyMonitor latency() { return latency; }
+    /** SHUTDOWN's steps: persistence adds its final SAVE, the launcher its process exit. */
+    public Shutdown shutdown() { return shutdown; }
     public RespServer server() { return server; }
     public Logger log() { return LOG; }
     public long startedAt() { return startedAt; }
     public Acl acl() { return acl; }
     public void setAcl(Acl acl) { this.acl = acl; }
     public boolean inCommand() { return inCommand; }
+    public void setActiveExpire(boolean on) { activeExpire = on; }
 
     public Map<Long, Client> clients() {
         return clients;
@@ -285,7 +284,6 @@ public final class Node implements KeyspaceEvents {
     public String writeRefusal(Client c, CommandSpec spec) {
         String g = writeGuard.get();
         if (g != null) return g;
-        if (role == Role.MASTER && (g = persistence.writeRefusal()) != null) return g;
         WriteAheadLog w = wal;
         if (w != null && w.failure() != null) return "MISCONF Errors writing to the AOF file: " + w.failure();
         if (role == Role.REPLICA && config.getBool("replica-read-only")) {

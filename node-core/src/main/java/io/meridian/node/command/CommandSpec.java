@@ -24,6 +24,10 @@ public final class CommandSpec {
     private final String since;
     private final CommandSpec parent;
     private final Map<String, CommandSpec> subcommands = new LinkedHashMap<>();
+    private final String complexity;
+    private final java.util.List<String> tips;
+    private final Gate gate;
+    private final java.util.List<String> keySpecFlags;
     // counters for INFO commandstats
     public long calls;
     public long usec;
@@ -43,6 +47,10 @@ public final class CommandSpec {
         this.summary = b.summary;
         this.group = b.group;
         this.since = b.since;
+        this.complexity = b.complexity;
+        this.tips = java.util.List.copyOf(b.tips);
+        this.gate = b.gate;
+        this.keySpecFlags = b.keySpecFlags;
         if (b.keyFinder != null) flags.add(CommandFlag.MOVABLEKEYS);
         this.categories = implicitCategories(b.categories, flags);
         for (Builder sb : b.subcommands) {
@@ -82,6 +90,20 @@ public final class CommandSpec {
     public String since() { return since; }
     public CommandSpec parent() { return parent; }
     public Map<String, CommandSpec> subcommands() { return subcommands; }
+    /** COMMAND DOCS "complexity", or null when not documented. */
+    public String complexity() { return complexity; }
+    /** Redis 7's command tips (COMMAND INFO): "nondeterministic_output", "request_policy:all_shards", ... */
+    public java.util.List<String> tips() { return tips; }
+    /** A check run right after the arity check (Redis's protected commands: DEBUG); null = none. */
+    public Gate gate() { return gate; }
+    /** The key spec flags COMMAND INFO shows ("RW", "access", "update", ...), or null to derive them from the command flags. */
+    public java.util.List<String> keySpecFlags() { return keySpecFlags; }
+
+    /** Refuses a command before it is queued or run: returns the error reply, or null to let it through. */
+    @FunctionalInterface
+    public interface Gate {
+        String refuse(io.meridian.node.server.Client c, byte[][] argv);
+    }
 
     /** Whether argc satisfies the arity. */
     public boolean arityOk(int argc) {
@@ -122,6 +144,10 @@ public final class CommandSpec {
         String summary = "";
         String group = "generic";
         String since = "1.0.0";
+        String complexity;
+        java.util.List<String> tips = java.util.List.of();
+        Gate gate;
+        java.util.List<String> keySpecFlags;
         final java.util.List<Builder> subcommands = new java.util.ArrayList<>();
 
         Builder(String name, int arity) {
@@ -162,6 +188,28 @@ public final class CommandSpec {
             this.group = group;
             this.since = since;
             this.summary = summary;
+            return this;
+        }
+
+        public Builder complexity(String complexity) {
+            this.complexity = complexity;
+            return this;
+        }
+
+        /** Command tips, space separated, in Redis's order. */
+        public Builder tips(String words) {
+            this.tips = java.util.List.of(words.trim().split("\\s+"));
+            return this;
+        }
+
+        /** Redis's key spec flags for this command's keys, e.g. "RW access update" (COMMAND INFO, GETKEYSANDFLAGS). */
+        public Builder keySpecFlags(String words) {
+            this.keySpecFlags = java.util.List.of(words.trim().split("\\s+"));
+            return this;
+        }
+
+        public Builder gate(Gate gate) {
+            this.gate = gate;
             return this;
         }
 

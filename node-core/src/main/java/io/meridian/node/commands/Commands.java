@@ -22,9 +22,9 @@ public final class Commands {
                 new TransactionCommands(),
                 new PubSubCommands(),
                 new ConnectionCommands(),
-                new ServerCommands(),
-                new PersistenceCommands()
+                new ServerCommands()
         );
         for (CommandFamily f : families) f.register(table);
+        for (CommandFamily f : families) f.attach(node);
     }
 }

@@ -21,10 +21,6 @@ public final class Dispatcher {
     private final List<Propagation> also = new ArrayList<>();
     /** Inside EXEC: everything propagated is wrapped in one MULTI/EXEC. */
     private boolean inExec;
-    /** A handler is running: keys it finds expired are propagated with its effect, as one unit. */
-    private boolean inCall;
-    /** Redis's CMD_TOUCHES_ARBITRARY_KEYS (SCAN, RANDOMKEY): their expired-key DELs are not wrapped in MULTI. */
-    private boolean noMultiWrap;
 
     record Propagation(int db, byte[][] argv) {}
 
@@ -101,6 +97,13 @@ public final class Dispatcher {
         if (!spec.arityOk(argv.length)) {
             reject(c, spec, "ERR wrong number of arguments for '" + spec.name() + "' command");
             return;
+        }
+        if (spec.gate() != null) {
+            String refused = spec.gate().refuse(c, argv);
+            if (refused != null) {
+                reject(c, spec, refused);
+                return;
+            }
         }
         if (!c.authenticated && node.authRequired() && !spec.has(CommandFlag.NO_AUTH)) {
             reject(c, spec, "NOAUTH Authentication required.");
@@ -236,18 +239,13 @@ public final class Dispatcher {
         int dbAtStart = c.dbIndex;
         long errorsBefore = node.stats().totalErrorReplies;
         try {
-            boolean outerCall = inCall;
-            inCall = true;
-            try {
-                spec.handler().execute(c, argv);
-            } finally {
-                inCall = outerCall;
-            }
+            spec.handler().execute(c, argv);
         } catch (RuntimeException e) {
             node.log().warn("Command '{}' failed: {}", spec.name(), e.toString(), e);
             c.error("ERR " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        long micros = (System.nanoTime() - start) / 1000;
+        long nanos = System.nanoTime() - start;
+        long micros = nanos / 1000;
         spec.calls++;
         spec.usec += micros;
         if (node.stats().totalErrorReplies > errorsBefore && !isNamed(spec, "exec")) spec.failedCalls++;
@@ -256,6 +254,8 @@ public final class Dispatcher {
         if (!spec.has(CommandFlag.SKIP_SLOWLOG) && c.blocked == null) {
             node.slowlog().record(c, redacted(c, argv), micros);
         }
+        node.latency().commandDone(spec, micros);
+        if (c.blocked == null && node.stats().latencyTracking) node.stats().recordLatency(spec, nanos);
         long dirty = node.stats().dirty - dirtyBefore;
         if (!c.preventPropagation && !isNamed(spec, "exec")) {
             if (c.propagateAs != null) {
@@ -266,11 +266,7 @@ public final class Dispatcher {
         }
         c.propagateAs = outerPropagateAs;
         c.preventPropagation = outerPrevent;
-        if (!inExec && !inCall) {
-            noMultiWrap = spec.name().equals("scan") || spec.name().equals("randomkey");
-            flushPropagation();
-            noMultiWrap = false;
-        }
+        if (!inExec) flushPropagation();
     }
 
     /** AUTH and HELLO AUTH passwords never reach the slow log. */
@@ -294,16 +290,8 @@ public final class Dispatcher {
 
     /** A key expired by the master: DEL it in the stream, before the current command's effect. */
     public void propagateExpired(int db, byte[] key) {
-        byte[] del = Bytes.utf8(node.config().getBool("lazyfree-lazy-expire") ? "UNLINK" : "DEL");
-        also.add(new Propagation(db, new byte[][]{del, key}));
-        if (!inExec && !inCall && !node.inCommand()) flushPropagation();
-    }
-
-    /** Propagates what a background cycle expired (active expiry): each DEL on its own, no MULTI. */
-    public void flushExpired() {
-        noMultiWrap = true;
-        flushPropagation();
-        noMultiWrap = false;
+        also.add(new Propagation(db, new byte[][]{Bytes.utf8("DEL"), key}));
+        if (!inExec && !node.inCommand()) flushPropagation();
     }
 
     /** A blocked command that was served records its effect (BLPOP as LPOP). */
@@ -336,7 +324,7 @@ public final class Dispatcher {
             also.clear();
             return;
         }
-        boolean wrap = also.size() > 1 && !noMultiWrap;
+        boolean wrap = also.size() > 1;
         if (wrap) node.stream().feed(also.get(0).db(), new byte[][]{Bytes.utf8("MULTI")});
         for (Propagation p : also) node.stream().feed(p.db(), p.argv());
         if (wrap) node.stream().feed(also.get(also.size() - 1).db(), new byte[][]{Bytes.utf8("EXEC")});

@@ -2,18 +2,24 @@ package io.meridian.node.server;
 
 import io.meridian.node.config.Config;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
-/** SLOWLOG: the last slowlog-max-len commands that took longer than slowlog-log-slower-than microseconds. */
+/**
+ * SLOWLOG: the last slowlog-max-len commands that took at least slowlog-log-slower-than
+ * microseconds (negative = off), newest first, with Redis's trimming of long argument lists
+ * (32 arguments, the last saying how many more) and long arguments (128 bytes).
+ */
 public final class SlowLog {
     /** One entry, as SLOWLOG GET shows it. */
     public record Entry(long id, long timestamp, long micros, List<byte[]> args, String peer, String name) {}
 
-    private static final int MAX_ARGS = 32;
-    private static final int MAX_ARG_LEN = 128;
+    /** SLOWLOG_ENTRY_MAX_ARGC and SLOWLOG_ENTRY_MAX_STRING. */
+    static final int MAX_ARGS = 32;
+    static final int MAX_ARG_LEN = 128;
     private final Config config;
     private final Deque<Entry> entries = new ArrayDeque<>();
     private long nextId;
@@ -22,36 +28,43 @@ public final class SlowLog {
         this.config = config;
     }
 
+    /** Records a finished command (the dispatcher skips skip_slowlog commands and redacts secrets). */
     public void record(Client c, byte[][] argv, long micros) {
         long threshold = config.getLong("slowlog-log-slower-than");
-        if (threshold < 0 || micros < threshold) return;
-        List<byte[]> args = new ArrayList<>();
-        int n = Math.min(argv.length, MAX_ARGS);
-        for (int i = 0; i < n; i++) {
-            if (i == MAX_ARGS - 1 && argv.length > MAX_ARGS) {
-                args.add(("... (" + (argv.length - MAX_ARGS + 1) + " more arguments)").getBytes());
-                break;
-            }
-            byte[] a = argv[i];
-            if (a.length > MAX_ARG_LEN) {
-                byte[] t = new byte[MAX_ARG_LEN];
-                System.arraycopy(a, 0, t, 0, MAX_ARG_LEN);
-                String more = "... (" + (a.length - MAX_ARG_LEN) + " more bytes)";
-                byte[] m = more.getBytes();
-                byte[] r = new byte[t.length + m.length];
-                System.arraycopy(t, 0, r, 0, t.length);
-                System.arraycopy(m, 0, r, t.length, m.length);
-                a = r;
-            }
-            args.add(a);
+        if (threshold < 0) return;
+        if (micros >= threshold) {
+            String name = c.name == null ? "" : new String(c.name, StandardCharsets.ISO_8859_1);
+            entries.addFirst(new Entry(nextId++, c.node().clock().millis() / 1000, micros, trim(argv), c.remoteAddress(), name));
         }
-        String name = c.name == null ? "" : new String(c.name);
-        entries.addFirst(new Entry(nextId++, c.node().clock().millis() / 1000, micros, args, c.remoteAddress(), name));
         long max = config.getLong("slowlog-max-len");
         while (entries.size() > max) entries.removeLast();
     }
 
-    public List<Entry> get(int count) {
+    static List<byte[]> trim(byte[][] argv) {
+        int n = Math.min(argv.length, MAX_ARGS);
+        List<byte[]> args = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            if (n != argv.length && i == n - 1) {
+                args.add(("... (" + (argv.length - n + 1) + " more arguments)").getBytes(StandardCharsets.US_ASCII));
+                break;
+            }
+            byte[] a = argv[i];
+            if (a.length > MAX_ARG_LEN) {
+                byte[] more = ("... (" + (a.length - MAX_ARG_LEN) + " more bytes)").getBytes(StandardCharsets.US_ASCII);
+                byte[] r = new byte[MAX_ARG_LEN + more.length];
+                System.arraycopy(a, 0, r, 0, MAX_ARG_LEN);
+                System.arraycopy(more, 0, r, MAX_ARG_LEN, more.length);
+                a = r;
+            } else {
+                a = a.clone();
+            }
+            args.add(a);
+        }
+        return args;
+    }
+
+    /** The newest count entries (all when count is negative). */
+    public List<Entry> get(long count) {
         List<Entry> out = new ArrayList<>();
         for (Entry e : entries) {
             if (count >= 0 && out.size() >= count) break;
