@@ -20,6 +20,8 @@ public final class RdbLoader {
 
     /** What the file said about itself, and what loading did. */
     public static final class Result {
+        /** The keyspace loaded into. */
+        public Keyspace keyspace;
         public int version;
         /** Every AUX field, in file order. */
         public final Map<String, byte[]> aux = new LinkedHashMap<>();
@@ -36,6 +38,12 @@ public final class RdbLoader {
         }
     }
 
+    /** Loads into a new keyspace of the given size: on success the caller swaps {@link Result#keyspace} in. */
+    public static Result loadNew(InputStream in, int databases, java.time.Clock clock, long expireBefore, boolean verifyChecksum,
+                                 RdbReader.Limits limits) throws IOException {
+        return load(in, new Keyspace(databases, clock), expireBefore, verifyChecksum, limits);
+    }
+
     /**
      * Loads every record into target (which should be empty).
      *
@@ -50,6 +58,7 @@ public final class RdbLoader {
     public static Result load(InputStream in, Keyspace target, long expireBefore, boolean verifyChecksum, RdbReader.Limits limits) throws IOException {
         RdbReader r = new RdbReader(in, verifyChecksum, limits);
         Result res = new Result();
+        res.keyspace = target;
         res.version = r.version();
         RdbReader.Record rec;
         long at = r.offset();

@@ -274,7 +274,7 @@ public final class RdbReader {
                         l.addLast(data);
                         continue;
                     }
-                    List<byte[]> items = t == RdbType.LIST_QUICKLIST_2 ? Listpack.decode(data, p) : Ziplist.decode(data, p);
+                    List<byte[]> items = t == RdbType.LIST_QUICKLIST_2 ? listpack(data, p) : ziplist(data, p);
                     for (byte[] e : items) l.addLast(e);
                 }
                 return l.isEmpty() ? null : l;
@@ -282,19 +282,19 @@ public final class RdbReader {
             case RdbType.LIST_ZIPLIST: {
                 long p = offset();
                 ListValue l = new ListValue();
-                for (byte[] e : Ziplist.decode(string(), p)) l.addLast(e);
+                for (byte[] e : ziplist(string(), p)) l.addLast(e);
                 return l.isEmpty() ? null : l;
             }
             case RdbType.SET_INTSET: {
                 long p = offset();
                 SetValue s = new SetValue();
-                for (long v : Intset.decode(string(), p)) s.add(IntegerText.of(v), limits.setMaxIntsetEntries());
+                for (long v : intset(string(), p)) s.add(IntegerText.of(v), limits.setMaxIntsetEntries());
                 return s;
             }
             case RdbType.SET_LISTPACK: {
                 long p = offset();
                 SetValue s = new SetValue();
-                for (byte[] m : Listpack.decode(string(), p)) {
+                for (byte[] m : listpack(string(), p)) {
                     if (!s.add(m, limits.setMaxIntsetEntries())) throw new RdbException(p, "set listpack with duplicate members");
                 }
                 return s.size() == 0 ? null : s;
@@ -303,7 +303,7 @@ public final class RdbReader {
             case RdbType.ZSET_LISTPACK: {
                 long p = offset();
                 byte[] blob = string();
-                List<byte[]> items = t == RdbType.ZSET_LISTPACK ? Listpack.decode(blob, p) : Ziplist.decode(blob, p);
+                List<byte[]> items = t == RdbType.ZSET_LISTPACK ? listpack(blob, p) : ziplist(blob, p);
                 if (items.size() % 2 != 0) throw new RdbException(p, "sorted set blob with an odd number of entries");
                 ZSetValue z = new ZSetValue();
                 for (int i = 0; i < items.size(); i += 2) {
@@ -320,9 +320,9 @@ public final class RdbReader {
                 long p = offset();
                 byte[] blob = string();
                 List<byte[]> items = switch (t) {
-                    case RdbType.HASH_LISTPACK -> Listpack.decode(blob, p);
-                    case RdbType.HASH_ZIPLIST -> Ziplist.decode(blob, p);
-                    default -> Zipmap.decode(blob, p);
+                    case RdbType.HASH_LISTPACK -> listpack(blob, p);
+                    case RdbType.HASH_ZIPLIST -> ziplist(blob, p);
+                    default -> zipmap(blob, p);
                 };
                 if (items.size() % 2 != 0) throw new RdbException(p, "hash blob with an odd number of entries");
                 HashValue h = new HashValue();
@@ -348,6 +348,44 @@ public final class RdbReader {
             default:
                 throw new RdbException(at, "unknown RDB type or opcode " + t);
         }
+    }
+
+    // Blob decoders report positions inside the (possibly LZF-compressed) blob; the error
+    // names the blob's offset in the stream and the position inside it.
+    private static List<byte[]> listpack(byte[] b, long at) throws RdbException {
+        try {
+            return Listpack.decode(b, 0);
+        } catch (RdbException e) {
+            throw inBlob("listpack", e, at);
+        }
+    }
+
+    private static List<byte[]> ziplist(byte[] b, long at) throws RdbException {
+        try {
+            return Ziplist.decode(b, 0);
+        } catch (RdbException e) {
+            throw inBlob("ziplist", e, at);
+        }
+    }
+
+    private static List<byte[]> zipmap(byte[] b, long at) throws RdbException {
+        try {
+            return Zipmap.decode(b, 0);
+        } catch (RdbException e) {
+            throw inBlob("zipmap", e, at);
+        }
+    }
+
+    private static long[] intset(byte[] b, long at) throws RdbException {
+        try {
+            return Intset.decode(b, 0);
+        } catch (RdbException e) {
+            throw inBlob("intset", e, at);
+        }
+    }
+
+    private static RdbException inBlob(String kind, RdbException e, long at) {
+        return new RdbException(at, kind + " integrity check failed: " + e.reason() + " (at byte " + e.offset() + " of the blob)");
     }
 
     /** A score inside a listpack/ziplist: an integer entry or the text d2string wrote. */

@@ -63,7 +63,12 @@ public final class RdbWriter {
 
     /** "REDIS0010". */
     public RdbWriter header() throws IOException {
-        raw(String.format("REDIS%04d", RdbType.VERSION).getBytes(StandardCharsets.US_ASCII));
+        return header(RdbType.VERSION);
+    }
+
+    /** Another version's magic: tests build older files with it. */
+    RdbWriter header(int version) throws IOException {
+        raw(String.format("REDIS%04d", version).getBytes(StandardCharsets.US_ASCII));
         return this;
     }
 
