@@ -234,6 +234,14 @@ class KeyDifferentialTest {
         lines("RENAME g h", "COPY g h", "MOVE g 1", "EXPIRE g 10", "PERSIST g", "INCR g", "APPEND g x", "GET g");
     }
 
+    @Test
+    void resp3Replies() {
+        d.resp3();
+        lines("RANDOMKEY", "OBJECT ENCODING nokey", "OBJECT REFCOUNT nokey", "OBJECT IDLETIME nokey", "SET k v",
+                "TYPE k", "TYPE nokey", "EXISTS k k", "KEYS *", "SCAN 0", "RANDOMKEY", "OBJECT ENCODING k", "OBJECT HELP",
+                "TTL k", "EXPIRE k 100", "PERSIST k", "COPY k k2", "RENAME k2 k3", "MOVE k3 1", "DEL k nokey");
+    }
+
     /** CONFIG SET on both (set directly on Meridian's config: CONFIG is another family's). */
     private void config(String name, String value) {
         d.redisClient().call("CONFIG", "SET", name, value);

@@ -190,6 +190,15 @@ class StringDifferentialTest {
                 "MSET r 1234567890 s 0987654321", "LCS r s IDX WITHMATCHLEN", "LCS r r IDX MINMATCHLEN 10 WITHMATCHLEN");
     }
 
+    @Test
+    void resp3Replies() {
+        d.resp3();
+        lines("GET nokey", "SET k v NX", "SET k v XX GET", "SET k2 v XX", "MGET k nokey l", "GETEX nokey",
+                "GETDEL nokey", "INCRBYFLOAT f 1.5", "GETRANGE nokey 0 1", "SET k v NX GET", "SETNX k v", "INCR n",
+                "MSET a ohmytext b mynewtext", "LCS a b", "LCS a b LEN", "LCS a b IDX", "LCS a b IDX MINMATCHLEN 2 WITHMATCHLEN",
+                "LCS a nokey IDX", "GETEX k PERSIST", "STRLEN k", "APPEND k x", "GET l");
+    }
+
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
