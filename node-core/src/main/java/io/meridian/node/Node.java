@@ -64,6 +64,7 @@ public final class Node implements KeyspaceEvents {
     private final ReplyGate replyGate = new ReplyGate(stream);
     /** The replication log (backlog + write-ahead log), or null when repl-log-enabled is no. */
     private volatile WriteAheadLog wal;
+    private final io.meridian.node.snapshot.Persistence persistence;
     private final InfoRegistry info = new InfoRegistry();
     private final LatencyMonitor latency;
     private final Shutdown shutdown = new Shutdown();
@@ -103,6 +104,9 @@ public final class Node implements KeyspaceEvents {
         this.server = new RespServer(this);
         Commands.registerAll(this, commands);
         for (String[] r : config.renames()) commands.rename(r[0], r[1]);
+        this.persistence = new io.meridian.node.snapshot.Persistence(this);
+        info.register("persistence", persistence::info);
+        addCron(persistence::cron);
     }
 
     public Node(Config config) {
@@ -113,9 +117,24 @@ public final class Node implements KeyspaceEvents {
 
     /** Binds the listeners and starts the cron. */
     public Node start() throws InterruptedException {
+        // start-up = the newest RDB, then the log replayed from the offset the RDB records
+        io.meridian.node.rdb.RdbLoader.Result rdb;
+        try {
+            rdb = persistence.loadAtStartup();
+        } catch (java.io.IOException | RuntimeException e) {
+            server.stop();
+            LOG.warn("Fatal error loading the DB: {}. Exiting.", e.getMessage());
+            throw new IllegalStateException("Fatal error loading the DB " + persistence.rdbPath() + ": " + e.getMessage(), e);
+        }
+        if (rdb != null && rdb.replId != null && rdb.replOffset >= 0) {
+            // as Redis 4+: a restarted master keeps the replication ID and offset its RDB recorded
+            stream.reset(rdb.replId, rdb.replOffset, rdb.replStreamDb);
+        }
         if (config.getBool("repl-log-enabled")) {
             try {
-                wal = WriteAheadLog.open(this);
+                wal = rdb != null && rdb.replId != null && rdb.replOffset >= 0
+                        ? WriteAheadLog.open(this, rdb.replOffset, rdb.replStreamDb)
+                        : WriteAheadLog.open(this);
             } catch (RuntimeException e) {
                 server.stop();
                 throw e;
@@ -160,9 +179,9 @@ public final class Node implements KeyspaceEvents {
             inCommand = true;
             keyspace.tick();
             int effort = config.getInt("active-expire-effort");
-            for (int i = 0; activeExpire && i < keyspace.size(); i++) {
-                keyspace.activeExpire(keyspace.db(i), 20 * effort);
-            }
+            // Redis's slow cycle: at most 25% (+2% per effort step) of a cron period
+            long budgetNanos = (25 + 2L * (effort - 1)) * 10_000_000L / config.getInt("hz");
+            if (activeExpire) keyspace.activeExpireCycle(effort, budgetNanos);
             inCommand = false;
             dispatcherFlush();
             long timeout = config.getLong("timeout");
@@ -188,7 +207,7 @@ public final class Node implements KeyspaceEvents {
     }
 
     private void dispatcherFlush() {
-        dispatcher.endExec();
+        dispatcher.flushExpired();
     }
 
     /** Runs a task on the command thread. */
@@ -221,6 +240,7 @@ public final class Node implements KeyspaceEvents {
     public ReplyGate replyGate() { return replyGate; }
     /** The replication log, or null when disabled. */
     public WriteAheadLog wal() { return wal; }
+    public io.meridian.node.snapshot.Persistence persistence() { return persistence; }
     public InfoRegistry info() { return info; }
     public LatencyMonitor latency() { return latency; }
     /** SHUTDOWN's steps: persistence adds its final SAVE, the launcher its process exit. */
@@ -284,6 +304,7 @@ public final class Node implements KeyspaceEvents {
     public String writeRefusal(Client c, CommandSpec spec) {
         String g = writeGuard.get();
         if (g != null) return g;
+        if (role == Role.MASTER && (g = persistence.writeRefusal()) != null) return g;
         WriteAheadLog w = wal;
         if (w != null && w.failure() != null) return "MISCONF Errors writing to the AOF file: " + w.failure();
         if (role == Role.REPLICA && config.getBool("replica-read-only")) {

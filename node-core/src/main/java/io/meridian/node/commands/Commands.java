@@ -22,7 +22,8 @@ public final class Commands {
                 new TransactionCommands(),
                 new PubSubCommands(),
                 new ConnectionCommands(),
-                new ServerCommands()
+                new ServerCommands(),
+                new PersistenceCommands()
         );
         for (CommandFamily f : families) f.register(table);
         for (CommandFamily f : families) f.attach(node);

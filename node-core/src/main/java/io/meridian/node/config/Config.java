@@ -96,7 +96,8 @@ public final class Config {
             return;
         }
         if (!isMultiArg(d) && args.size() != 1) throw new ConfigException("wrong number of arguments");
-        List<String> a = args;
+        // one argument holding every value ("--save '3600 1 300 100'") splits on spaces, as in Redis 7
+        List<String> a = isMultiArg(d) && args.size() == 1 ? splitValue(d, args.get(0)) : args;
         if (d.type() == Directive.Type.SAVE) {
             // the first save line of a file replaces the defaults, the next ones add points
             List<String> mine = a.size() == 1 && a.get(0).isEmpty() ? List.of() : a;

@@ -15,6 +15,8 @@ public final class Dict {
     private static final int MIN_SIZE = 4;
     private Entry[] table = new Entry[MIN_SIZE];
     private int size;
+    /** While a snapshot walks this table its buckets must not move: resizing waits (as Redis during a fork). */
+    private int resizePaused;
 
     public int size() {
         return size;
@@ -35,7 +37,7 @@ public final class Dict {
         int i = h & (table.length - 1);
         e.next = table[i];
         table[i] = e;
-        if (++size > table.length) resize(table.length * 2);
+        if (++size > table.length && resizePaused == 0) resize(table.length * 2);
         return e;
     }
 
@@ -49,7 +51,7 @@ public final class Dict {
                 else prev.next = e.next;
                 e.next = null;
                 size--;
-                if (table.length > MIN_SIZE && size * 10 < table.length) resize(Math.max(MIN_SIZE, Integer.highestOneBit(Math.max(size, 1)) * 2));
+                if (resizePaused == 0 && table.length > MIN_SIZE && size * 10 < table.length) resize(Math.max(MIN_SIZE, Integer.highestOneBit(Math.max(size, 1)) * 2));
                 return e;
             }
         }
@@ -128,6 +130,20 @@ public final class Dict {
                 e = next;
             }
         }
+    }
+
+    /** Stops resizing so bucket positions stay put while a snapshot walks them. */
+    public void pauseResize() {
+        resizePaused++;
+    }
+
+    public void resumeResize() {
+        if (--resizePaused == 0 && size > table.length) resize(Integer.highestOneBit(size) * 2);
+    }
+
+    /** The bucket an entry of this table is in. */
+    public int bucketOf(Entry e) {
+        return e.hash & (table.length - 1);
     }
 
     /** Buckets in the table: INFO and DEBUG HTSTATS-like reports, snapshot walk bounds. */

@@ -113,6 +113,54 @@ public final class Keyspace {
         return n;
     }
 
+    /** The database the next active-expiry cycle starts with (Redis's current_db). */
+    private int expireDb;
+
+    /**
+     * Redis's activeExpireCycle (slow cycle): for each database in turn, sample keys with a
+     * TTL (Redis's keys-per-loop, 20 at effort 1) walking the table from a saved cursor,
+     * delete those expired, and sample again while more than 10% of a sample were expired,
+     * until the time budget is spent. Redis samples its table of volatile keys; Meridian has
+     * one table, so a sample also walks over keys without a TTL (at most 20 buckets per key
+     * wanted), and a database is left once a whole pass over it is done. Returns the number
+     * of keys expired.
+     */
+    public int activeExpireCycle(int effort, long budgetNanos) {
+        if (!expireLocally) return 0;
+        int keysPerLoop = 20 + 20 / 4 * (effort - 1);
+        int acceptableStale = 10 - (effort - 1);
+        long start = System.nanoTime();
+        int total = 0;
+        int iteration = 0;
+        for (int n = 0; n < dbs.length; n++) {
+            Database db = dbs[expireDb];
+            expireDb = (expireDb + 1) % dbs.length;
+            boolean repeat = true;
+            while (repeat && db.volatileKeys > 0) {
+                int wanted = Math.min(db.volatileKeys, keysPerLoop);
+                int[] sampledExpired = {0, 0};
+                long cursor = db.expireCursor;
+                for (int buckets = 0; sampledExpired[0] < wanted && buckets < wanted * 20; buckets++) {
+                    cursor = db.dict.scan(cursor, e -> {
+                        if (e.expireAt < 0) return;
+                        sampledExpired[0]++;
+                        if (e.expireAt <= now) {
+                            expire(db, e);
+                            sampledExpired[1]++;
+                        }
+                    });
+                    if (cursor == 0) break;
+                }
+                db.expireCursor = cursor;
+                total += sampledExpired[1];
+                if ((++iteration & 0xf) == 0 && System.nanoTime() - start > budgetNanos) return total;
+                repeat = cursor != 0 && (sampledExpired[0] == 0
+                        || sampledExpired[1] * 100 / sampledExpired[0] > acceptableStale);
+            }
+        }
+        return total;
+    }
+
     /**
      * One active-expiry step over a database, as Redis's activeExpireCycle: sample volatile
      * keys by walking buckets from a saved cursor; returns the number expired.

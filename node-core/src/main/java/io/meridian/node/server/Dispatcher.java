@@ -21,6 +21,10 @@ public final class Dispatcher {
     private final List<Propagation> also = new ArrayList<>();
     /** Inside EXEC: everything propagated is wrapped in one MULTI/EXEC. */
     private boolean inExec;
+    /** A handler is running: keys it finds expired are propagated with its effect, as one unit. */
+    private boolean inCall;
+    /** Redis's CMD_TOUCHES_ARBITRARY_KEYS (SCAN, RANDOMKEY): their expired-key DELs are not wrapped in MULTI. */
+    private boolean noMultiWrap;
 
     record Propagation(int db, byte[][] argv) {}
 
@@ -239,7 +243,13 @@ public final class Dispatcher {
         int dbAtStart = c.dbIndex;
         long errorsBefore = node.stats().totalErrorReplies;
         try {
-            spec.handler().execute(c, argv);
+            boolean outerCall = inCall;
+            inCall = true;
+            try {
+                spec.handler().execute(c, argv);
+            } finally {
+                inCall = outerCall;
+            }
         } catch (RuntimeException e) {
             node.log().warn("Command '{}' failed: {}", spec.name(), e.toString(), e);
             c.error("ERR " + e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -266,7 +276,11 @@ public final class Dispatcher {
         }
         c.propagateAs = outerPropagateAs;
         c.preventPropagation = outerPrevent;
-        if (!inExec) flushPropagation();
+        if (!inExec && !inCall) {
+            noMultiWrap = spec.name().equals("scan") || spec.name().equals("randomkey");
+            flushPropagation();
+            noMultiWrap = false;
+        }
     }
 
     /** AUTH and HELLO AUTH passwords never reach the slow log. */
@@ -290,8 +304,16 @@ public final class Dispatcher {
 
     /** A key expired by the master: DEL it in the stream, before the current command's effect. */
     public void propagateExpired(int db, byte[] key) {
-        also.add(new Propagation(db, new byte[][]{Bytes.utf8("DEL"), key}));
-        if (!inExec && !node.inCommand()) flushPropagation();
+        byte[] del = Bytes.utf8(node.config().getBool("lazyfree-lazy-expire") ? "UNLINK" : "DEL");
+        also.add(new Propagation(db, new byte[][]{del, key}));
+        if (!inExec && !inCall && !node.inCommand()) flushPropagation();
+    }
+
+    /** Propagates what a background cycle expired (active expiry): each DEL on its own, no MULTI. */
+    public void flushExpired() {
+        noMultiWrap = true;
+        flushPropagation();
+        noMultiWrap = false;
     }
 
     /** A blocked command that was served records its effect (BLPOP as LPOP). */
@@ -324,7 +346,7 @@ public final class Dispatcher {
             also.clear();
             return;
         }
-        boolean wrap = also.size() > 1;
+        boolean wrap = also.size() > 1 && !noMultiWrap;
         if (wrap) node.stream().feed(also.get(0).db(), new byte[][]{Bytes.utf8("MULTI")});
         for (Propagation p : also) node.stream().feed(p.db(), p.argv());
         if (wrap) node.stream().feed(also.get(also.size() - 1).db(), new byte[][]{Bytes.utf8("EXEC")});

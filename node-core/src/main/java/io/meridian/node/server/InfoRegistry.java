@@ -52,6 +52,11 @@ public final class InfoRegistry {
         overrides.put(name.toLowerCase(Locale.ROOT), source);
     }
 
+    /** The same, for a source that renders its whole section as "field:value\r\n" lines. */
+    public void register(String name, java.util.function.Supplier<String> text) {
+        register(name, s -> s.raw(text.get()));
+    }
+
     public boolean has(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         return overrides.containsKey(n) || builtIn.containsKey(n);
@@ -111,6 +116,12 @@ public final class InfoRegistry {
 
         public Section field(String name, long value) {
             out.append(name).append(':').append(value).append("\r\n");
+            return this;
+        }
+
+        /** Lines already formatted as "field:value\r\n". */
+        public Section raw(String lines) {
+            out.append(lines);
             return this;
         }
 
