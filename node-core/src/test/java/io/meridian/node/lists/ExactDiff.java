@@ -79,6 +79,22 @@ final class ExactDiff implements AutoCloseable {
         m.call(cmd);
     }
 
+    /**
+     * Asserts both datasets have the same DEBUG DIGEST; while Meridian has no DEBUG command
+     * yet its digest is computed in-process by the same code DEBUG DIGEST will use.
+     */
+    void assertSameDigest() {
+        String expected = r.call("DEBUG", "DIGEST");
+        String actual = m.call("DEBUG", "DIGEST");
+        if (actual.startsWith("-")) {
+            Node node = d.meridian().node();
+            String[] digest = new String[1];
+            onLoop(node, () -> digest[0] = io.meridian.node.rdb.Digest.dataset(node.keyspace()));
+            actual = "+" + digest[0] + "\r\n";
+        }
+        assertEquals(show(expected), show(actual), "DEBUG DIGEST");
+    }
+
     static String show(String raw) {
         return raw.replace("\r\n", "\\r\\n\n");
     }

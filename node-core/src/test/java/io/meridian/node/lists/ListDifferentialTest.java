@@ -46,6 +46,7 @@ class ListDifferentialTest {
             x.check("LLEN");
             x.check("LLEN", "k", "k");
             x.check("LRANGE", "k", "0");
+            x.assertSameDigest();
         }
     }
 
@@ -82,6 +83,7 @@ class ListDifferentialTest {
             x.check("LPOP", "s", "0");
             x.check("LPOP", "s", "-1");
             x.check("LPOP");
+            x.assertSameDigest();
         }
     }
 
@@ -110,6 +112,7 @@ class ListDifferentialTest {
             x.check("LMPOP", "1", "k", "RIGHT", "COUNT", "5");
             x.check("RPUSH", "k", "a", "b");
             x.check("BLMPOP", "0", "1", "k", "LEFT", "COUNT", "1");
+            x.assertSameDigest();
         }
     }
 
@@ -154,6 +157,7 @@ class ListDifferentialTest {
             x.check("LINSERT", "s", "bad", "a", "b");
             x.check("LINSERT", "k", "before", "a");
             x.check("LSET", "k", "0");
+            x.assertSameDigest();
         }
     }
 
@@ -197,6 +201,7 @@ class ListDifferentialTest {
             x.check("LTRIM", "s", "0", "1");
             x.check("LTRIM", "s", "0");
             x.check("LREM", "s", "0");
+            x.assertSameDigest();
         }
     }
 
@@ -232,6 +237,7 @@ class ListDifferentialTest {
             x.check("LPOS", "s", "a");
             x.check("LPOS", "s", "a", "RANK", "0");
             x.check("LPOS", "k");
+            x.assertSameDigest();
         }
     }
 
@@ -268,6 +274,7 @@ class ListDifferentialTest {
             x.check("LMOVE", "s", "dst", "LEFT", "LEFT");
             x.check("RPOPLPUSH", "dst");
             x.check("LMOVE", "dst", "x", "LEFT");
+            x.assertSameDigest();
         }
     }
 
@@ -302,6 +309,7 @@ class ListDifferentialTest {
             x.check("LMPOP", "2", "b", "s", "LEFT");
             x.check("LMPOP", "2", "s", "b", "LEFT");
             x.check("LRANGE", "b", "0", "-1");
+            x.assertSameDigest();
         }
     }
 
@@ -350,6 +358,7 @@ class ListDifferentialTest {
             x.check("BLPOP", "k");
             x.check("BLMPOP", "0", "1", "k");
             x.check("BLMOVE", "k", "dst", "LEFT", "LEFT");
+            x.assertSameDigest();
         }
     }
 
@@ -403,6 +412,7 @@ class ListDifferentialTest {
             x.check("LRANGE", "large", "0", "-1");
             x.check("LMPOP", "1", "large", "RIGHT", "COUNT", "100000");
             x.check("LLEN", "large");
+            x.assertSameDigest();
         }
     }
 
