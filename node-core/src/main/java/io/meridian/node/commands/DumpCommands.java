@@ -31,10 +31,19 @@ public final class DumpCommands implements CommandFamily {
 
     @Override
     public void register(CommandTable t) {
-        t.add(command("dump", 2).flags("readonly").keys(1, 1, 1).acl("@keyspace")
-                .doc("generic", "2.6.0", "Return a serialized version of the value stored at the specified key.").run(this::dump));
-        t.add(command("restore", -4).flags("write denyoom").keys(1, 1, 1).acl("@keyspace @dangerous")
-                .doc("generic", "2.6.0", "Create a key using the provided serialized value, previously obtained using DUMP.").run(this::restore));
+        t.add(command("dump", 2).flags("readonly").keys(1, 1, 1).acl("@keyspace").tips("nondeterministic_output")
+                .doc("generic", "2.6.0", "Return a serialized version of the value stored at the specified key.")
+                .complexity("O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects "
+                        + "composing the value and M their average size. For small string values the time complexity is thus "
+                        + "O(1)+O(1*M) where M is small, so simply O(1).")
+                .run(this::dump));
+        t.add(command("restore", -4).flags("write denyoom").keys(1, 1, 1).keySpecFlags("OW update").acl("@keyspace @dangerous")
+                .doc("generic", "2.6.0", "Create a key using the provided serialized value, previously obtained using DUMP.")
+                .complexity("O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the "
+                        + "number of Redis objects composing the value and M their average size. For small string values the time "
+                        + "complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the "
+                        + "complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).")
+                .run(this::restore));
     }
 
     void dump(Client c, byte[][] argv) {

@@ -83,6 +83,15 @@ class DumpRestoreTest {
             d.check("TTL", "k5");
             d.check("HSET", "h", "f", "v");
             d.check("DUMP", "h");
+            d.assertSameDigest();
+        }
+    }
+
+    @Test
+    void commandTableAsRedis() {
+        try (Differential d = new Differential()) {
+            d.check("COMMAND", "INFO", "dump", "restore");
+            d.check("COMMAND", "GETKEYS", "RESTORE", "k", "0", "x", "REPLACE");
         }
     }
 
@@ -115,6 +124,7 @@ class DumpRestoreTest {
             d.check("HSET", "h2", "a", "1");
             d.check("HDEL", "h", "n");
             d.check("DUMP", "h");
+            d.assertSameDigest();
         }
     }
 
