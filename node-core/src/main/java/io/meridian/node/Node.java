@@ -65,6 +65,7 @@ public final class Node implements KeyspaceEvents {
     /** The replication log (backlog + write-ahead log), or null when repl-log-enabled is no. */
     private volatile WriteAheadLog wal;
     private final io.meridian.node.snapshot.Persistence persistence;
+    private volatile io.meridian.node.repl.UpstreamLink upstream;
     private final InfoRegistry info = new InfoRegistry();
     private final LatencyMonitor latency;
     private final Shutdown shutdown = new Shutdown();
@@ -241,6 +242,11 @@ public final class Node implements KeyspaceEvents {
     /** The replication log, or null when disabled. */
     public WriteAheadLog wal() { return wal; }
     public io.meridian.node.snapshot.Persistence persistence() { return persistence; }
+
+    /** The link to this node's master while it is a replica, else null (INFO replication, ROLE). */
+    public io.meridian.node.repl.UpstreamLink upstream() { return upstream; }
+
+    public void setUpstream(io.meridian.node.repl.UpstreamLink link) { this.upstream = link; }
     public InfoRegistry info() { return info; }
     public LatencyMonitor latency() { return latency; }
     /** SHUTDOWN's steps: persistence adds its final SAVE, the launcher its process exit. */
