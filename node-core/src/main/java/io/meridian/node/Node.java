@@ -108,6 +108,7 @@ public final class Node implements KeyspaceEvents {
         this.persistence = new io.meridian.node.snapshot.Persistence(this);
         info.register("persistence", persistence::info);
         addCron(persistence::cron);
+        shutdown.addStep(persistence::shutdownStep);
     }
 
     public Node(Config config) {

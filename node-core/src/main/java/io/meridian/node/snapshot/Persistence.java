@@ -206,6 +206,29 @@ public final class Persistence {
                 s.keysWritten(), s.info().keys(), s.bytesWritten());
     }
 
+    /**
+     * SHUTDOWN's persistence step (finishShutdown): stop a running background save, then the
+     * final SAVE when SAVE was given or save points exist and NOSAVE was not.
+     */
+    public String shutdownStep(io.meridian.node.server.Shutdown.Options o) {
+        if (bgsave != null) {
+            LOG.warn("There is a child saving an .rdb. Killing it!");
+            Snapshot s = bgsave;
+            bgsave = null;
+            s.abort(new IOException("shutdown"));
+        }
+        boolean save = o.save() || (!o.noSave() && !config.savePoints().isEmpty());
+        if (!save) return null;
+        LOG.info("Saving the final RDB snapshot before exiting.");
+        try {
+            save();
+            return null;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Error trying to save the DB, can't exit.");
+            return "Error trying to save the DB: " + e.getMessage();
+        }
+    }
+
     // ---- loading -------------------------------------------------------------------------
 
     /** What start-up found on disk; null when there was no RDB file. */
