@@ -1,35 +1,118 @@
 package io.meridian.node.keyspace;
 
-import io.meridian.node.util.ByteString;
-
-import java.util.HashMap;
-
 /**
- * A sorted set: members with double scores, ordered by (score, member bytes). A skiplist with
- * spans (as Redis's zskiplist) gives rank operations in O(log n); the map gives ZSCORE in O(1).
+ * A sorted set: members with double scores, ordered by (score, member bytes), held in a
+ * {@link ZSkipList} (skiplist with spans for O(log n) ranks, hashed by member for O(1)
+ * scores). The encoding Redis 7.0 would report is tracked as a flag: "listpack" while the set
+ * is small (size and member lengths within zset-max-listpack-entries/-value), "skiplist"
+ * once it outgrew them, and it does not go back on deletions, as in Redis.
  */
 public final class ZSetValue {
-    public final HashMap<ByteString, Double> scores = new HashMap<>();
+    /** Redis's defaults for zset-max-listpack-entries and zset-max-listpack-value. */
+    public static final long DEFAULT_MAX_LISTPACK_ENTRIES = 128;
+    public static final long DEFAULT_MAX_LISTPACK_VALUE = 64;
+
+    private final ZSkipList list = new ZSkipList();
+    private boolean listpack = true;
 
     public int size() {
-        return scores.size();
+        return list.size();
     }
 
-    /** OBJECT ENCODING and the RDB type: "listpack" or "skiplist" (Redis 7.0 rules, owned by SortedSetCommands). */
+    /** OBJECT ENCODING and the RDB type: "listpack" or "skiplist". */
     public String encoding() {
-        return "skiplist";
+        return listpack ? "listpack" : "skiplist";
     }
 
-    /** Adds or updates a member (RDB load, RESTORE). */
+    public boolean isListpack() {
+        return listpack;
+    }
+
+    /** The ordered, hashed body: ranges, ranks, iteration. Change scores through this class. */
+    public ZSkipList list() {
+        return list;
+    }
+
+    /**
+     * Adds or updates a member (RDB load, RESTORE), switching to "skiplist" past Redis's
+     * default limits; {@link #add(byte[], double, long, long)} takes the configured ones.
+     */
     public void add(byte[] member, double score) {
-        scores.put(ByteString.of(member), score);
+        add(member, score, DEFAULT_MAX_LISTPACK_ENTRIES, DEFAULT_MAX_LISTPACK_VALUE);
+    }
+
+    /** Adds or updates a member, switching to "skiplist" when the set outgrows the limits. */
+    public void add(byte[] member, double score, long maxEntries, long maxValue) {
+        ZSkipList.Node n = list.get(member);
+        if (n != null) {
+            setScore(n, score);
+        } else {
+            insert(member, score, maxEntries, maxValue);
+        }
+    }
+
+    /**
+     * Inserts an absent member (Redis's zsetAdd for a new element): a listpack that would
+     * exceed maxEntries or hold a member longer than maxValue becomes a skiplist first.
+     */
+    public ZSkipList.Node insert(byte[] member, double score, long maxEntries, long maxValue) {
+        if (listpack && (list.size() + 1 > maxEntries || member.length > maxValue)) listpack = false;
+        return list.insert(member, listpackScore(score));
+    }
+
+    /** Changes a member's score; a listpack stores -0 as the integer 0 (t_zset.c zzlInsertAt). */
+    public void setScore(ZSkipList.Node n, double score) {
+        // C's != : -0 and 0 are the same score, the stored one stays
+        if (score != n.score()) list.updateScore(n, listpackScore(score));
+    }
+
+    private double listpackScore(double score) {
+        return listpack && score == 0 ? 0.0 : score;
+    }
+
+    public ZSkipList.Node get(byte[] member) {
+        return list.get(member);
+    }
+
+    /** Removes a member; false when absent. */
+    public boolean remove(byte[] member) {
+        return list.remove(member);
+    }
+
+    /** Whether this set fits a listpack under the given limits (size and longest member). */
+    public boolean fitsListpack(long maxEntries, long maxValue) {
+        if (list.size() > maxEntries) return false;
+        for (ZSkipList.Node n = list.first(); n != null; n = n.next()) {
+            if (n.member().length > maxValue) return false;
+        }
+        return true;
+    }
+
+    /** Marks the set "skiplist" (RDB load of a large listpack, limits lowered). */
+    public void convertToSkiplist() {
+        listpack = false;
+    }
+
+    /** Marks the set "listpack" (zsetConvertToListpackIfNeeded, RDB load of a small set): -0 becomes 0. */
+    public void convertToListpack() {
+        if (listpack) return;
+        listpack = true;
+        for (ZSkipList.Node n = list.first(); n != null; n = n.next()) {
+            if (n.score == 0) n.score = 0.0; // same place in the order: -0 == 0
+        }
     }
 
     /** Members in order (score, then member bytes): what ZRANGE, RDB and DEBUG DIGEST walk. */
     public void forEachInOrder(MemberScore visitor) {
-        scores.entrySet().stream()
-                .sorted((a, b) -> a.getValue().equals(b.getValue()) ? a.getKey().compareTo(b.getKey()) : Double.compare(a.getValue(), b.getValue()))
-                .forEach(e -> visitor.accept(e.getKey().bytes(), e.getValue()));
+        for (ZSkipList.Node n = list.first(); n != null; n = n.next()) visitor.accept(n.member(), n.score());
+    }
+
+    /** A deep copy with the same encoding (COPY). */
+    public ZSetValue copy() {
+        ZSetValue z = new ZSetValue();
+        z.listpack = listpack;
+        for (ZSkipList.Node n = list.first(); n != null; n = n.next()) z.list.insert(n.member(), n.score());
+        return z;
     }
 
     @FunctionalInterface
