@@ -163,11 +163,7 @@ public final class KeyCommands implements CommandFamily {
         if (v instanceof ListValue l) return l.copy();
         if (v instanceof HashValue h) return h.copy();
         if (v instanceof SetValue s) return s.copy();
-        if (v instanceof ZSetValue z) {
-            ZSetValue n = new ZSetValue();
-            z.forEachInOrder(n::add);
-            return n;
-        }
+        if (v instanceof ZSetValue z) return z.copy();
         throw new IllegalStateException("unknown value class " + v.getClass());
     }
 

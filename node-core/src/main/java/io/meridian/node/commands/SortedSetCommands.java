@@ -413,13 +413,7 @@ public final class SortedSetCommands implements CommandFamily {
         }
         ZSetValue z = zsetOrWrongType(c, e);
         if (z == null) return;
-        Node first = z.list().firstInLexRange(r);
-        if (first == null) {
-            c.integer(0);
-            return;
-        }
-        Node last = z.list().lastInLexRange(r);
-        c.integer(z.list().rank(last) - z.list().rank(first) + 1);
+        c.integer(z.lexCount(r));
     }
 
     // ---- ZRANGE and its older forms, ZRANGESTORE -------------------------------------
@@ -541,7 +535,7 @@ public final class SortedSetCommands implements CommandFamily {
                 }
             }
             default -> {
-                Node x = offset < 0 ? null : reverse ? l.lastInLexRange(lexRange) : l.firstInLexRange(lexRange);
+                Node x = offset < 0 ? null : reverse ? z.lastInLexRange(lexRange) : z.firstInLexRange(lexRange);
                 for (long k = offset; x != null && k > 0; k--) x = reverse ? x.prev() : x.next();
                 for (long k = limit; x != null && k != 0; k--) {
                     if (reverse ? !lexRange.gteMin(x.member()) : !lexRange.lteMax(x.member())) break;
@@ -624,12 +618,12 @@ public final class SortedSetCommands implements CommandFamily {
             c.db.mutating(e);
             deleted = l.deleteRangeByScore(scoreRange);
         } else {
-            if (l.firstInLexRange(lexRange) == null) {
+            if (z.firstInLexRange(lexRange) == null) {
                 c.integer(0);
                 return;
             }
             c.db.mutating(e);
-            deleted = l.deleteRangeByLex(lexRange);
+            deleted = z.deleteRangeByLex(lexRange);
         }
         c.db.deleteIfEmpty(e);
         countChanges(c, deleted);
@@ -652,7 +646,7 @@ public final class SortedSetCommands implements CommandFamily {
                 Node n = z.get(member);
                 return n == null ? null : n.score();
             }
-            if (value instanceof SetValue s) return s.set.contains(ByteString.of(member)) ? 1.0 : null;
+            if (value instanceof SetValue s) return s.contains(member) ? 1.0 : null;
             return null;
         }
 
@@ -900,8 +894,8 @@ public final class SortedSetCommands implements CommandFamily {
         }
         List<Node> picked = new ArrayList<>();
         if (count >= size) {
-            // case 2: the whole set, in order
-            for (Node x = list.first(); x != null; x = x.next()) picked.add(x);
+            // case 2: the whole set, as Redis 7.0.15's zset iterator walks it: from the tail
+            for (Node x = list.last(); x != null; x = x.prev()) picked.add(x);
         } else {
             // cases 3 and 4: count distinct members, in no particular order
             ThreadLocalRandom r = ThreadLocalRandom.current();
@@ -971,9 +965,8 @@ public final class SortedSetCommands implements CommandFamily {
         }
         long count = -1;
         if (argv.length == 3) {
-            Long v = Args.integer(c, argv[2]);
-            if (v == null) return;
-            if (v < 0) {
+            Long v = Bytes.parseLong(argv[2]);
+            if (v == null || v < 0) {
                 c.error(Errors.OUT_OF_RANGE_POSITIVE);
                 return;
             }
@@ -1067,12 +1060,13 @@ public final class SortedSetCommands implements CommandFamily {
             servePop(c, e, z, key, max, count, nested);
             return;
         }
-        if (c.inMulti) {
-            // not allowed to block (MULTI/EXEC): treated as an immediate timeout
+        BlockingRegistry blocking = c.node().blocking();
+        if (!blocking.mayBlock(c)) {
+            // inside EXEC (CLIENT_DENY_BLOCKING): an immediate timeout
             c.nullArray();
             return;
         }
-        c.node().blocking().block(c, keys, timeout, new BlockingRegistry.Waiter() {
+        blocking.block(c, keys, timeout, new BlockingRegistry.Waiter() {
             @Override
             public boolean tryServe(Client cl, byte[] key) {
                 Entry e = cl.db.find(key);
@@ -1153,17 +1147,17 @@ public final class SortedSetCommands implements CommandFamily {
         c.array(found.size() * 2L);
         for (Node x : found) {
             c.bulk(x.member());
-            c.bulk(scanScore(x.score()));
+            c.bulk(scanScore(x.score(), z.isListpack()));
         }
     }
 
     /**
-     * A score as SCAN shows it (t_zset.c stores listpack scores, and dict scans print them,
-     * with d2string): integers in long long's half range in full, others as "%.17g".
+     * A score as ZSCAN shows it: a listpack holds integral scores within long long's half
+     * range as integers (t_zset.c zzlInsertAt, double2ll) and returns them in full; a
+     * skiplist's are printed by d2string, which is "%.17g" for them all.
      */
-    static byte[] scanScore(double d) {
-        if (d == 0) return Bytes.utf8(1 / d < 0 ? "-0" : "0");
-        if (d >= -4611686018427387903.0 && d <= 4611686018427387903.0 && (double) (long) d == d) {
+    static byte[] scanScore(double d, boolean listpack) {
+        if (listpack && d >= -4611686018427387903.0 && d <= 4611686018427387903.0 && (double) (long) d == d) {
             return Bytes.fromLong((long) d);
         }
         return Bytes.utf8(DoubleFormat.g17(d));

@@ -79,6 +79,35 @@ public final class ZSetValue {
         return list.remove(member);
     }
 
+    // ---- lex ranges: a listpack is scanned, a skiplist walked (they differ only on mixed scores)
+
+    public ZSkipList.Node firstInLexRange(ZSkipList.LexRange r) {
+        return listpack ? list.firstInLexRangeScanning(r) : list.firstInLexRange(r);
+    }
+
+    public ZSkipList.Node lastInLexRange(ZSkipList.LexRange r) {
+        return listpack ? list.lastInLexRangeScanning(r) : list.lastInLexRange(r);
+    }
+
+    /** ZLEXCOUNT: a listpack counts from the first match while within max; a skiplist subtracts ranks. */
+    public long lexCount(ZSkipList.LexRange r) {
+        ZSkipList.Node first = firstInLexRange(r);
+        if (first == null) return 0;
+        if (listpack) {
+            long n = 0;
+            for (ZSkipList.Node x = first; x != null && r.lteMax(x.member()); x = x.next()) n++;
+            return n;
+        }
+        return list.rank(list.lastInLexRange(r)) - list.rank(first) + 1;
+    }
+
+    /** ZREMRANGEBYLEX's deletion; returns how many members went. */
+    public long deleteRangeByLex(ZSkipList.LexRange r) {
+        if (!listpack) return list.deleteRangeByLex(r);
+        ZSkipList.Node first = list.firstInLexRangeScanning(r);
+        return first == null ? 0 : list.deleteLexFrom(first, r);
+    }
+
     /** Whether this set fits a listpack under the given limits (size and longest member). */
     public boolean fitsListpack(long maxEntries, long maxValue) {
         if (list.size() > maxEntries) return false;

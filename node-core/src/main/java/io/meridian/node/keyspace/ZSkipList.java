@@ -421,6 +421,28 @@ public final class ZSkipList {
         return p != header && r.gteMin(p.member) ? p : null;
     }
 
+    /**
+     * {@link #firstInLexRange} the way a listpack finds it: scanning from the head. The two
+     * differ only when scores differ, where a lex range is unspecified and Redis's answer
+     * follows its encoding.
+     */
+    public Node firstInLexRangeScanning(LexRange r) {
+        if (!isInLexRange(r)) return null;
+        for (Node x = header.forward[0]; x != null; x = x.forward[0]) {
+            if (r.gteMin(x.member)) return r.lteMax(x.member) ? x : null;
+        }
+        return null;
+    }
+
+    /** {@link #lastInLexRange} the way a listpack finds it: scanning from the tail. */
+    public Node lastInLexRangeScanning(LexRange r) {
+        if (!isInLexRange(r)) return null;
+        for (Node x = tail; x != null; x = x.backward) {
+            if (r.lteMax(x.member)) return r.gteMin(x.member) ? x : null;
+        }
+        return null;
+    }
+
     // ---- range deletion --------------------------------------------------------------
 
     /** Deletes nodes from x onwards while keep(x) holds, x's predecessors given; returns how many. */
@@ -458,6 +480,18 @@ public final class ZSkipList {
             update[i] = p;
         }
         return deleteFrom(p.forward[0], update, n -> r.lteMax(n.member), Long.MAX_VALUE);
+    }
+
+    /** Deletes from x on while the members stay within max (t_zset.c zzlDeleteRangeByLex's walk). */
+    public long deleteLexFrom(Node x, LexRange r) {
+        long removed = 0;
+        while (x != null && r.lteMax(x.member)) {
+            Node next = x.forward[0];
+            remove(x);
+            removed++;
+            x = next;
+        }
+        return removed;
     }
 
     /** Deletes ranks start..end, 1-based inclusive (Redis's zslDeleteRangeByRank). */

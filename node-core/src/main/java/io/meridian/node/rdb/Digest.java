@@ -78,9 +78,9 @@ public final class Digest {
             mixInt(digest, OBJ_ZSET);
             // a listpack holds -0 as the integer 0 (t_zset.c zzlInsertAt), a skiplist keeps it
             boolean listpack = "listpack".equals(z.encoding());
-            z.scores.forEach((m, score) -> {
+            z.forEachInOrder((m, score) -> {
                 byte[] ele = new byte[20];
-                mix(ele, m.bytes());
+                mix(ele, m);
                 double s = listpack && score == 0 ? 0.0 : score;
                 mix(ele, DoubleFormat.g17(s).getBytes(StandardCharsets.US_ASCII));
                 xor(digest, ele);

@@ -234,14 +234,17 @@ public final class RdbReader {
             case RdbType.ZSET_2: {
                 long len = length();
                 ZSetValue z = new ZSetValue();
+                z.convertToSkiplist();
                 for (long i = 0; i < len; i++) {
                     long p = offset();
                     byte[] m = string();
                     double score = t == RdbType.ZSET_2 ? Double.longBitsToDouble(leLong(8)) : textDouble();
                     if (Double.isNaN(score)) throw new RdbException(p, "sorted set with a NaN score");
-                    if (z.scores.containsKey(ByteString.of(m))) throw new RdbException(p, "duplicate sorted set member");
+                    if (z.get(m) != null) throw new RdbException(p, "duplicate sorted set member");
                     z.add(m, score);
                 }
+                // rdb.c: a small enough skiplist is loaded as a listpack
+                if (z.fitsListpack(limits.zsetMaxListpackEntries(), limits.zsetMaxListpackValue())) z.convertToListpack();
                 return z.size() == 0 ? null : z;
             }
             case RdbType.HASH: {
@@ -309,9 +312,11 @@ public final class RdbReader {
                 for (int i = 0; i < items.size(); i += 2) {
                     byte[] m = items.get(i);
                     double score = parseScore(items.get(i + 1), p);
-                    if (z.scores.containsKey(ByteString.of(m))) throw new RdbException(p, "sorted set blob with duplicate members");
-                    z.add(m, score);
+                    if (z.get(m) != null) throw new RdbException(p, "sorted set blob with duplicate members");
+                    z.insert(m, score, Long.MAX_VALUE, Long.MAX_VALUE);
                 }
+                // rdb.c: a listpack stays one unless it has too many entries
+                if (z.size() > limits.zsetMaxListpackEntries()) z.convertToSkiplist();
                 return z.size() == 0 ? null : z;
             }
             case RdbType.HASH_ZIPLIST:
