@@ -211,7 +211,8 @@ public final class SetCommands implements CommandFamily {
     }
 
     private void spopWithCount(Client c, byte[][] argv) {
-        Long l = Args.integer(c, argv[2]);
+        // getPositiveLongFromObjectOrReply: one text for "not a number" and "negative"
+        Long l = Args.integer(c, argv[2], Errors.OUT_OF_RANGE_POSITIVE);
         if (l == null) return;
         if (l < 0) {
             c.error(Errors.OUT_OF_RANGE_POSITIVE);

@@ -12,8 +12,8 @@ import java.util.function.BiConsumer;
  * Past either limit the hash becomes a "hashtable" ({@link ByteDict}) and never goes back.
  */
 public final class HashValue {
-    /** Redis's defaults of hash-max-listpack-entries and hash-max-listpack-value. */
-    public static final int DEFAULT_MAX_ENTRIES = 128;
+    /** Redis 7.0.15's compiled defaults of hash-max-listpack-entries (512, not redis.conf's 128) and hash-max-listpack-value. */
+    public static final int DEFAULT_MAX_ENTRIES = 512;
     public static final int DEFAULT_MAX_VALUE = 64;
 
     /** listpack: field0, value0, field1, value1, ... ; null once a hashtable. */
