@@ -144,6 +144,34 @@ class StringDifferentialTest {
     }
 
     @Test
+    void incrbyfloatRandomized() {
+        java.util.Random rnd = new java.util.Random(20261123);
+        for (int i = 0; i < 400; i++) {
+            String key = "r" + (i % 7);
+            if (i % 50 == 0) d.check("SET", key, randomFloat(rnd));
+            d.check("INCRBYFLOAT", key, randomFloat(rnd));
+        }
+        for (int i = 0; i < 7; i++) d.check("GET", "r" + i);
+    }
+
+    /** Decimal, scientific and hex floats of all magnitudes, with and without signs. */
+    private static String randomFloat(java.util.Random rnd) {
+        String sign = switch (rnd.nextInt(4)) {
+            case 0 -> "-";
+            case 1 -> "+";
+            default -> "";
+        };
+        return sign + switch (rnd.nextInt(6)) {
+            case 0 -> Long.toString(rnd.nextLong() >>> rnd.nextInt(64));
+            case 1 -> rnd.nextInt(100000) + "." + rnd.nextInt(1000000);
+            case 2 -> rnd.nextInt(10) + "." + Math.abs(rnd.nextLong()) + "e" + (rnd.nextInt(80) - 40);
+            case 3 -> "0." + "0".repeat(rnd.nextInt(20)) + rnd.nextInt(1000);
+            case 4 -> "0x" + Long.toHexString(rnd.nextLong() >>> rnd.nextInt(64)) + "p" + (rnd.nextInt(40) - 20);
+            default -> Double.toString(rnd.nextDouble() * Math.pow(10, rnd.nextInt(40) - 20));
+        };
+    }
+
+    @Test
     void appendStrlenRanges() {
         lines("APPEND a hello", "APPEND a _world", "GET a", "STRLEN a", "STRLEN nokey", "SET a 5 EX 100",
                 "APPEND a 6", "TTL a", "GET a", "APPEND l x", "STRLEN l", "APPEND a", "STRLEN",

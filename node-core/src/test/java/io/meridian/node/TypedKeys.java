@@ -5,15 +5,16 @@ import io.meridian.node.keyspace.ListValue;
 import io.meridian.node.keyspace.SetValue;
 import io.meridian.node.keyspace.ZSetValue;
 import io.meridian.node.testing.Differential;
+import io.meridian.node.testing.RespClient;
 import io.meridian.node.util.Bytes;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Creates keys of the collection types on both servers of a {@link Differential} without
- * depending on the collection commands: the real server gets RPUSH/HSET/SADD/ZADD, Meridian
- * gets the same value put into its keyspace on the command thread. Used by the string and
+ * Creates keys of the collection types on both servers of a {@link Differential}: with
+ * RPUSH/HSET/SADD/ZADD on both when Meridian has the command, else the real server gets the
+ * command and Meridian the same value put into its keyspace on the command thread. Used by the string and
  * key tests for WRONGTYPE, TYPE, COPY, SCAN TYPE and OBJECT ENCODING cases.
  */
 final class TypedKeys {
@@ -51,11 +52,22 @@ final class TypedKeys {
         return a;
     }
 
-    private static void put(Differential d, int db, String key, Object value, String[] redisCommand) {
-        d.redisClient().call("SELECT", Integer.toString(db));
-        d.redisClient().call(redisCommand);
-        d.redisClient().call("SELECT", "0");
+    private static void put(Differential d, int db, String key, Object value, String[] command) {
         Node node = d.meridian().node();
+        if (node.commands().lookup(command[0]) != null) {
+            // Meridian has the command: create the key the same way on both
+            for (RespClient c : new RespClient[]{d.redisClient(), d.meridianClient()}) {
+                c.call("SELECT", Integer.toString(db));
+                c.call("DEL", key);
+            }
+            d.check(command);
+            d.both("SELECT", "0");
+            return;
+        }
+        d.redisClient().call("SELECT", Integer.toString(db));
+        d.redisClient().call("DEL", key);
+        d.redisClient().call(command);
+        d.redisClient().call("SELECT", "0");
         onCommandThread(node, () -> {
             node.keyspace().tick();
             var database = node.keyspace().db(db);

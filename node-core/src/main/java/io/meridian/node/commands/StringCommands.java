@@ -135,11 +135,15 @@ public final class StringCommands implements CommandFamily {
     /** Parsed options of SET (from argv[3]) or GETEX (from argv[2]): flags and the expire argument. */
     private record Options(int flags, byte[] expire) {}
 
+    private static final Options NO_OPTIONS = new Options(0, null);
+
     /** Redis's parseExtendedStringArgumentsOrReply; null after replying a syntax error. */
     private static Options parseOptions(Client c, byte[][] argv, boolean forSet) {
+        int first = forSet ? 3 : 2;
+        if (argv.length == first) return NO_OPTIONS;
         int flags = 0;
         byte[] expire = null;
-        for (int j = forSet ? 3 : 2; j < argv.length; j++) {
+        for (int j = first; j < argv.length; j++) {
             byte[] opt = argv[j];
             boolean next = j < argv.length - 1;
             if (forSet && Args.is(opt, "nx") && (flags & XX) == 0) {
@@ -225,7 +229,7 @@ public final class StringCommands implements CommandFamily {
         if (get) {
             if (!replyGet(c, db.lookupRead(key))) return;
         }
-        boolean found = db.find(key) != null;
+        boolean found = (flags & (NX | XX)) != 0 && db.find(key) != null;
         if (((flags & NX) != 0 && found) || ((flags & XX) != 0 && !found)) {
             if (!get) {
                 if (intReply) c.integer(0);
