@@ -59,6 +59,7 @@ final class ConfigCommand {
         boolean denyLoading = false;
         List<Directive> ds = new ArrayList<>();
         List<String> values = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (int i = 2; i < argv.length; i += 2) {
             String name = new String(argv[i], StandardCharsets.ISO_8859_1);
             Directive d = ConfigTable.find(name);
@@ -80,12 +81,14 @@ final class ConfigCommand {
                 denyLoading = true;
                 continue;
             }
-            if (ds.contains(d)) {
+            // an alias and its directive are two parameters here, as in Redis 7.0
+            if (names.stream().anyMatch(n -> n.equalsIgnoreCase(name))) {
                 errText = "duplicate parameter";
                 errName = name;
                 continue;
             }
             ds.add(d);
+            names.add(name);
             values.add(new String(argv[i + 1], StandardCharsets.UTF_8));
         }
         if (denyLoading) {
@@ -101,7 +104,7 @@ final class ConfigCommand {
             return;
         }
         try {
-            node.config().setAll(ds, values);
+            node.config().setAll(ds, names, values);
         } catch (Config.SetError e) {
             String reason = e.getMessage();
             c.error("ERR CONFIG SET failed (possibly related to argument '" + e.directive() + "')"

@@ -126,13 +126,18 @@ public final class Config {
      * Throws {@link SetError} naming the directive.
      */
     public void setAll(List<Directive> ds, List<String> values) {
+        setAll(ds, null, values);
+    }
+
+    /** {@link #setAll(List, List)} with the names as given (an alias), which errors name as Redis does. */
+    public void setAll(List<Directive> ds, List<String> givenNames, List<String> values) {
         List<Parsed> ps = new ArrayList<>(ds.size());
         for (int i = 0; i < ds.size(); i++) {
             Directive d = ds.get(i);
             try {
                 ps.add(parse(d, splitValue(d, values.get(i)), true));
             } catch (ConfigException e) {
-                throw new SetError(d.name(), e.getMessage());
+                throw new SetError(givenNames == null ? d.name() : givenNames.get(i).toLowerCase(Locale.ROOT), e.getMessage());
             }
         }
         Map<String, Object[]> backup = new HashMap<>();
@@ -209,6 +214,8 @@ public final class Config {
                 Long v = parseMemory(one(args));
                 if (v == null) throw new ConfigException("argument must be a memory value");
                 bounded(d, v);
+                // the backlog is never smaller than 16kb (CONFIG_REPL_BACKLOG_MIN_SIZE)
+                if (d.name().equals("repl-backlog-size")) v = Math.max(v, 16 * 1024);
                 return new Parsed(v, d.has(Directive.Flag.UNSIGNED) ? Long.toUnsignedString(v) : Long.toString(v));
             }
             case MEMORY_OR_PERCENT -> {
@@ -253,6 +260,10 @@ public final class Config {
                     throw new ConfigException("dbfilename can't be a path, just a filename");
                 }
                 if (d.name().equals("appendfilename") && v.isEmpty()) throw new ConfigException("appendfilename can't be empty");
+                if (d.name().equals("cluster-announce-hostname")) checkHostname(v);
+                if (d.name().equals("proc-title-template") && !validProcTitle(v)) {
+                    throw new ConfigException("template format is invalid or contains unknown variables");
+                }
                 return new Parsed(v, v);
             }
             case SAVE -> {
@@ -310,6 +321,48 @@ public final class Config {
             }
             default -> throw new IllegalStateException(d.type().name());
         }
+    }
+
+    /** Redis's isValidAnnouncedHostname. */
+    private static void checkHostname(String v) {
+        if (v.length() >= 256) throw new ConfigException("Hostnames must be less than 256 characters");
+        for (char ch : v.toCharArray()) {
+            if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '.')) {
+                throw new ConfigException("Hostnames may only contain alphanumeric characters, hyphens or dots");
+            }
+        }
+    }
+
+    /** Redis's validateProcTitleTemplate: known {variables}, balanced braces, not empty once expanded. */
+    private static boolean validProcTitle(String t) {
+        StringBuilder out = new StringBuilder();
+        int p = 0;
+        while (p < t.length()) {
+            int sv = t.indexOf('{', p);
+            if (sv < 0) {
+                out.append(t, p, t.length());
+                break;
+            }
+            out.append(t, p, sv);
+            sv++;
+            if (sv >= t.length()) return false;
+            if (t.charAt(sv) == '{') {
+                out.append('{');
+                p = sv + 1;
+                continue;
+            }
+            int ev = t.indexOf('}', sv);
+            if (ev < 0) return false;
+            switch (t.substring(sv, ev)) {
+                case "title", "server-mode", "unixsocket" -> { }
+                case "listen-addr", "config-file", "port", "tls-port" -> out.append('x');
+                default -> {
+                    return false;
+                }
+            }
+            p = ev + 1;
+        }
+        return !out.toString().strip().isEmpty();
     }
 
     private static long bounded(Directive d, long v) {
