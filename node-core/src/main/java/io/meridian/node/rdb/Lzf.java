@@ -14,6 +14,12 @@ public final class Lzf {
     private static final int MAX_OFF = 1 << 13;
     private static final int MAX_REF = (1 << 8) + (1 << 3);
 
+    /**
+     * The hash table, reused across calls: slots carry the generation that wrote them, so a
+     * new call sees an empty table (as a fresh Redis process does) without clearing 64K slots.
+     */
+    private static final ThreadLocal<long[]> TABLE = ThreadLocal.withInitial(() -> new long[HSIZE + 1]);
+
     private Lzf() {}
 
     private static int idx(int h) {
@@ -26,8 +32,14 @@ public final class Lzf {
      */
     public static int compress(byte[] in, int inLen, byte[] out, int outLen) {
         if (inLen == 0 || outLen == 0) return 0;
-        int[] htab = new int[HSIZE];
-        java.util.Arrays.fill(htab, -1);
+        long[] table = TABLE.get();
+        long gen = table[HSIZE] + 1;
+        if (gen > Integer.MAX_VALUE) {
+            java.util.Arrays.fill(table, 0);
+            gen = 1;
+        }
+        table[HSIZE] = gen;
+        long stamp = gen << 32;
         int ip = 0, op = 0;
         int inEnd = inLen, outEnd = outLen;
         int lit = 0;
@@ -36,8 +48,9 @@ public final class Lzf {
         while (ip < inEnd - 2) {
             hval = (hval << 8) | (in[ip + 2] & 0xff);
             int slot = idx(hval);
-            int ref = htab[slot];
-            htab[slot] = ip;
+            long cell = table[slot];
+            int ref = (cell >>> 32) == gen ? (int) cell : -1;
+            table[slot] = stamp | ip;
             int off;
             if (ref > 0 && (off = ip - ref - 1) >= 0 && off < MAX_OFF
                     && in[ref + 2] == in[ip + 2] && in[ref] == in[ip] && in[ref + 1] == in[ip + 1]) {
@@ -77,10 +90,10 @@ public final class Lzf {
                 ip -= 2;
                 hval = ((in[ip] & 0xff) << 8) | (in[ip + 1] & 0xff);
                 hval = (hval << 8) | (in[ip + 2] & 0xff);
-                htab[idx(hval)] = ip;
+                table[idx(hval)] = stamp | ip;
                 ip++;
                 hval = (hval << 8) | (in[ip + 2] & 0xff);
-                htab[idx(hval)] = ip;
+                table[idx(hval)] = stamp | ip;
                 ip++;
             } else {
                 if (op >= outEnd) return 0;

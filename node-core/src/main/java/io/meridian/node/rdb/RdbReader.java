@@ -4,7 +4,6 @@ import io.meridian.node.keyspace.HashValue;
 import io.meridian.node.keyspace.ListValue;
 import io.meridian.node.keyspace.SetValue;
 import io.meridian.node.keyspace.ZSetValue;
-import io.meridian.node.util.ByteString;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;

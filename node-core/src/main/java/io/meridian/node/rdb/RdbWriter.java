@@ -27,14 +27,19 @@ import java.util.List;
  * or the plain set / hash / skiplist forms.
  */
 public final class RdbWriter {
-    /** What changes the bytes: rdbcompression, rdbchecksum, list-max-listpack-size. */
-    public record Options(boolean compression, boolean checksum, int listMaxListpackSize) {
+    /** What changes the bytes: rdbcompression, rdbchecksum, list-max-listpack-size, list-compress-depth. */
+    public record Options(boolean compression, boolean checksum, int listMaxListpackSize, int listCompressDepth) {
+        public Options(boolean compression, boolean checksum, int listMaxListpackSize) {
+            this(compression, checksum, listMaxListpackSize, 0);
+        }
+
         public static Options defaults() {
-            return new Options(true, true, -2);
+            return new Options(true, true, -2, 0);
         }
 
         public static Options from(Config c) {
-            return new Options(c.getBool("rdbcompression"), c.getBool("rdbchecksum"), c.getInt("list-max-listpack-size"));
+            return new Options(c.getBool("rdbcompression"), c.getBool("rdbchecksum"), c.getInt("list-max-listpack-size"),
+                    c.getInt("list-compress-depth"));
         }
     }
 
@@ -46,6 +51,8 @@ public final class RdbWriter {
     private static final int SIZE_SAFETY_LIMIT = 8192;
     private static final int SIZE_ESTIMATE_OVERHEAD = 8;
     private static final long PACKED_THRESHOLD = 1L << 30;
+    private static final int MIN_COMPRESS_BYTES = 48;
+    private static final int MIN_COMPRESS_IMPROVE = 8;
 
     private final OutputStream out;
     private final Options options;
@@ -53,6 +60,9 @@ public final class RdbWriter {
     private int n;
     private long crc;
     private long written;
+    /** Scratch for integer parsing and LZF output, reused across strings. */
+    private final long[] intOut = new long[1];
+    private byte[] lzfOut = new byte[256];
 
     public RdbWriter(OutputStream out, Options options) {
         this.out = out;
@@ -191,7 +201,7 @@ public final class RdbWriter {
     public static byte[] dumpPayload(Object value, Options options) {
         try {
             ByteArrayOutputStream bos = new ByteArrayOutputStream();
-            RdbWriter w = new RdbWriter(bos, new Options(options.compression(), false, options.listMaxListpackSize()));
+            RdbWriter w = new RdbWriter(bos, new Options(options.compression(), false, options.listMaxListpackSize(), options.listCompressDepth()));
             w.type(w.objectType(value));
             w.object(value);
             w.le(RdbType.VERSION, 2);
@@ -324,7 +334,8 @@ public final class RdbWriter {
     /**
      * Quicklist v2: node count, then per node its container (2 = listpack, 1 = plain element of
      * 1 GB or more) and the node's bytes as an RDB string. Nodes split as consecutive RPUSHes
-     * fill them (quicklist.c _quicklistNodeAllowInsert).
+     * fill them (quicklist.c _quicklistNodeAllowInsert); with list-compress-depth d, the nodes
+     * more than d from either end are stored as quicklist compressed them (__quicklistCompressNode).
      */
     private void quicklist(ListValue l) throws IOException {
         int fill = options.listMaxListpackSize();
@@ -346,14 +357,29 @@ public final class RdbWriter {
             cur.add(e);
         }
         length(nodes.size());
-        for (Object node : nodes) {
+        int depth = options.listCompressDepth();
+        for (int i = 0; i < nodes.size(); i++) {
+            Object node = nodes.get(i);
             if (node instanceof byte[] plain) {
                 length(RdbType.CONTAINER_PLAIN);
                 string(plain);
-            } else {
-                length(RdbType.CONTAINER_PACKED);
-                string(((Listpack.Builder) node).build());
+                continue;
             }
+            length(RdbType.CONTAINER_PACKED);
+            byte[] lp = ((Listpack.Builder) node).build();
+            boolean interior = depth > 0 && nodes.size() >= depth * 2 && i >= depth && i < nodes.size() - depth;
+            if (interior && lp.length >= MIN_COMPRESS_BYTES) {
+                if (lzfOut.length < lp.length) lzfOut = new byte[Math.max(lp.length, lzfOut.length * 2)];
+                int clen = Lzf.compress(lp, lp.length, lzfOut, lp.length);
+                if (clen > 0 && clen + MIN_COMPRESS_IMPROVE < lp.length) {
+                    type(0xC3);
+                    length(clen);
+                    length(lp.length);
+                    raw(lzfOut, clen);
+                    continue;
+                }
+            }
+            string(lp);
         }
     }
 
@@ -400,7 +426,7 @@ public final class RdbWriter {
     void string(byte[] s) throws IOException {
         int len = s.length;
         if (len <= 11) {
-            long[] v = new long[1];
+            long[] v = intOut;
             if (IntegerText.parse(s, 0, len, v) && v[0] >= Integer.MIN_VALUE && v[0] <= Integer.MAX_VALUE) {
                 long x = v[0];
                 if (n + 5 > BUF) drain();
@@ -419,7 +445,8 @@ public final class RdbWriter {
             }
         }
         if (options.compression() && len > 20) {
-            byte[] c = new byte[len - 4 + 1];
+            if (lzfOut.length < len) lzfOut = new byte[Math.max(len, lzfOut.length * 2)];
+            byte[] c = lzfOut;
             int clen = Lzf.compress(s, len, c, len - 4);
             if (clen > 0) {
                 type(0xC3);

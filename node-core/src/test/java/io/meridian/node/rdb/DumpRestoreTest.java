@@ -166,6 +166,23 @@ class DumpRestoreTest {
         }
     }
 
+    /** With list-compress-depth, interior quicklist nodes travel LZF-compressed as quicklist holds them. */
+    @Test
+    void compressedQuicklistNodesAsRedis() {
+        try (io.meridian.node.testing.RealRedis real = io.meridian.node.testing.RealRedis.start("--list-compress-depth", "1");
+             RespClient r = new RespClient(real.host(), real.port());
+             TestNode n = TestNode.start("--list-compress-depth", "1");
+             RespClient m = new RespClient(n.host(), n.port())) {
+            new Dataset().list("l", Dataset.strings("element-", 3000)).list("short", Dataset.strings("e", 10))
+                    .list("two", Dataset.strings("abcdefghijklmnopqrstuvwxyz-", 300)).applyTo(r);
+            for (String k : List.of("l", "short", "two")) {
+                byte[] real1 = bytes(r.call("DUMP", k));
+                assertEquals(new RespClient.Simple("OK"), m.call(b("RESTORE"), b(k), b("0"), real1));
+                assertArrayEquals(real1, bytes(m.call("DUMP", k)), k);
+            }
+        }
+    }
+
     @Test
     void restorePropagatesAbsoluteTtl() {
         try (TestNode n = TestNode.start(); RespClient c = new RespClient(n.host(), n.port())) {

@@ -66,6 +66,11 @@ class RdbInteropTest {
     }
 
     @Test
+    void compressedQuicklistNodes() throws Exception {
+        writeAndLoadInRedis(new Dataset().list("l", Dataset.strings("abcabc", 5000)), new RdbWriter.Options(true, true, -2, 2));
+    }
+
+    @Test
     void emptyDataset() throws Exception {
         writeAndLoadInRedis(new Dataset(), RdbWriter.Options.defaults());
     }
