@@ -220,8 +220,8 @@ class LegacyRdbTest {
         assertEquals(List.of("a", "12", "7", "-100", "30000", "-70000", "3000000000", "x".repeat(300), "", "007"), items);
         assertEquals(5, ((ListValue) ks.db(0).find(b("ql-v1")).value).size());
         ZSetValue z = (ZSetValue) ks.db(0).find(b("zl-zset")).value;
-        assertEquals(-2.5, z.scores.get(io.meridian.node.util.ByteString.of(b("low"))));
-        assertEquals(1e20, z.scores.get(io.meridian.node.util.ByteString.of(b("high"))));
+        assertEquals(-2.5, z.get(b("low")).score());
+        assertEquals(1e20, z.get(b("high")).score());
         HashValue zm = (HashValue) ks.db(0).find(b("zm-hash")).value;
         assertArrayEquals(b("12345"), zm.get(b("k2")));
         assertEquals(300, zm.get(b("big")).length);
