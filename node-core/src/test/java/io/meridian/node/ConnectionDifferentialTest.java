@@ -313,7 +313,7 @@ class ConnectionDifferentialTest {
             d.meridianClient().send("CLIENT", "REPLY", "OFF");
             d.redisClient().send("CLIENT", "REPLY", "OFF");
             d.check("RESET"); // replies again
-            // DIGEST: added once DEBUG DIGEST is on main
+            d.assertSameDigest();
         }
     }
 

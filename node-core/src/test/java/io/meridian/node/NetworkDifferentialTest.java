@@ -153,6 +153,7 @@ class NetworkDifferentialTest {
             assertEquals(new String(expected, StandardCharsets.ISO_8859_1), new String(actual, StandardCharsets.ISO_8859_1));
             d.check("LLEN", "list");
             d.check("GET", "counter");
+            d.assertSameDigest();
         }
     }
 

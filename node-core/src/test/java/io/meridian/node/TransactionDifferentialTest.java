@@ -46,6 +46,7 @@ class TransactionDifferentialTest {
                     new String[]{"GET", "nokey"},
                     new String[]{"INCR", "s"},
                     new String[]{"EXEC"});
+            d.assertSameDigest();
         }
     }
 
@@ -74,6 +75,7 @@ class TransactionDifferentialTest {
                     new String[]{"EXEC"},
                     new String[]{"EXEC", "x"},
                     new String[]{"DISCARD", "x"});
+            d.assertSameDigest();
         }
     }
 
@@ -163,6 +165,7 @@ class TransactionDifferentialTest {
             both(m2, r2, "SET", "k", "8");
             d.check("MULTI");
             d.check("EXEC");
+            d.assertSameDigest();
         }
     }
 
@@ -186,6 +189,44 @@ class TransactionDifferentialTest {
             d.check("EXPIRE", "k2", "100");
             d.check("MULTI");
             d.check("EXEC");
+        }
+    }
+
+    @Test
+    void flushAndSwapTouchWatchedKeysThatExist() {
+        try (Differential d = new Differential();
+             RespClient m2 = new RespClient(d.meridian().host(), d.meridian().port());
+             RespClient r2 = new RespClient(d.redis().host(), d.redis().port())) {
+            for (String flush : new String[]{"FLUSHDB", "FLUSHALL"}) {
+                d.check("SET", "present", "1");
+                d.check("WATCH", "present");
+                both(m2, r2, flush);
+                d.check("MULTI");
+                d.check("EXEC");
+                d.check("WATCH", "absent");
+                both(m2, r2, "SET", "unrelated", "1");
+                both(m2, r2, flush);
+                d.check("MULTI");
+                d.check("PING");
+                d.check("EXEC");
+            }
+            both(m2, r2, "SELECT", "1");
+            both(m2, r2, "SET", "k", "in1");
+            d.check("WATCH", "k");
+            both(m2, r2, "SWAPDB", "0", "1");
+            d.check("MULTI");
+            d.check("EXEC");
+            d.check("WATCH", "nowhere");
+            both(m2, r2, "SWAPDB", "0", "1");
+            d.check("MULTI");
+            d.check("PING");
+            d.check("EXEC");
+            d.check("WATCH", "k");
+            both(m2, r2, "SWAPDB", "0", "1");
+            d.check("MULTI");
+            d.check("EXEC");
+            d.check("GET", "k");
+            d.assertSameDigest();
         }
     }
 
