@@ -69,6 +69,25 @@ class KeyStringCommandTableTest {
         assertEquals(acl, ourAcl, name + " ACL categories");
     }
 
+    /** COMMAND INFO compared whole (flags, keys, categories, tips, key specs, subcommands); GETKEYSANDFLAGS per key. */
+    @Test
+    void commandInfoAndKeyFlagsAreRedis() {
+        try (io.meridian.node.testing.Differential d = new io.meridian.node.testing.Differential()) {
+            for (String name : COMMANDS) d.check("COMMAND", "INFO", name);
+            d.check("COMMAND", "INFO", "object|encoding", "object|help");
+            for (String[] cmd : new String[][]{{"rename", "a", "b"}, {"renamenx", "a", "b"}, {"copy", "a", "b", "DB", "1"},
+                    {"set", "k", "v", "GET"}, {"mset", "a", "1", "b", "2"}, {"msetnx", "a", "1", "b", "2"}, {"lcs", "a", "b"},
+                    {"del", "a", "b"}, {"getex", "k", "EX", "1"}, {"object", "encoding", "k"}, {"expire", "k", "1"},
+                    {"mget", "a", "b", "c"}, {"append", "k", "v"}, {"getdel", "k"}, {"touch", "a", "b"}}) {
+                String[] full = new String[cmd.length + 2];
+                full[0] = "COMMAND";
+                full[1] = "GETKEYSANDFLAGS";
+                System.arraycopy(cmd, 0, full, 2, cmd.length);
+                d.check(full);
+            }
+        }
+    }
+
     private static void compareDocs(RespClient r, String name, CommandSpec spec) {
         List<?> reply = (List<?>) r.call("COMMAND", "DOCS", name);
         List<?> doc = (List<?>) reply.get(1);
@@ -77,5 +96,6 @@ class KeyStringCommandTableTest {
         assertEquals(fields.get("summary"), spec.summary(), name + " summary");
         assertEquals(fields.get("since"), spec.since(), name + " since");
         assertEquals(fields.get("group"), spec.group(), name + " group");
+        assertEquals(fields.get("complexity"), spec.complexity(), name + " complexity");
     }
 }

@@ -28,6 +28,7 @@ public final class CommandSpec {
     private final java.util.List<String> tips;
     private final Gate gate;
     private final java.util.List<String> keySpecFlags;
+    private final java.util.List<KeySpec> keySpecs;
     // counters for INFO commandstats
     public long calls;
     public long usec;
@@ -51,6 +52,7 @@ public final class CommandSpec {
         this.tips = java.util.List.copyOf(b.tips);
         this.gate = b.gate;
         this.keySpecFlags = b.keySpecFlags;
+        this.keySpecs = b.keySpecs == null ? null : java.util.List.copyOf(b.keySpecs);
         if (b.keyFinder != null) flags.add(CommandFlag.MOVABLEKEYS);
         this.categories = implicitCategories(b.categories, flags);
         for (Builder sb : b.subcommands) {
@@ -98,6 +100,21 @@ public final class CommandSpec {
     public Gate gate() { return gate; }
     /** The key spec flags COMMAND INFO shows ("RW", "access", "update", ...), or null to derive them from the command flags. */
     public java.util.List<String> keySpecFlags() { return keySpecFlags; }
+    /** Key specs declared one by one (keys with different flags, or notes), or null for the one derived from the key range. */
+    public java.util.List<KeySpec> keySpecs() { return keySpecs; }
+
+    /**
+     * One of Redis's key specs with an index begin_search and a range find_keys: the key at
+     * {@code index}, then up to {@code lastKey} (relative to it; negative counts from the end)
+     * every {@code keyStep}; {@code notes} may be null.
+     */
+    public record KeySpec(String notes, java.util.List<String> flags, int index, int lastKey, int keyStep) {
+        /** Whether this spec covers argv position k of a command of argc arguments. */
+        public boolean covers(int k, int argc) {
+            int last = lastKey < 0 ? argc + lastKey : index + lastKey;
+            return k >= index && k <= last && (k - index) % keyStep == 0;
+        }
+    }
 
     /** Refuses a command before it is queued or run: returns the error reply, or null to let it through. */
     @FunctionalInterface
@@ -148,6 +165,7 @@ public final class CommandSpec {
         java.util.List<String> tips = java.util.List.of();
         Gate gate;
         java.util.List<String> keySpecFlags;
+        java.util.List<KeySpec> keySpecs;
         final java.util.List<Builder> subcommands = new java.util.ArrayList<>();
 
         Builder(String name, int arity) {
@@ -205,6 +223,17 @@ public final class CommandSpec {
         /** Redis's key spec flags for this command's keys, e.g. "RW access update" (COMMAND INFO, GETKEYSANDFLAGS). */
         public Builder keySpecFlags(String words) {
             this.keySpecFlags = java.util.List.of(words.trim().split("\\s+"));
+            return this;
+        }
+
+        /** Declares one key spec (in Redis's order); see {@link KeySpec}. */
+        public Builder keySpec(String flags, int index, int lastKey, int keyStep) {
+            return keySpec(null, flags, index, lastKey, keyStep);
+        }
+
+        public Builder keySpec(String notes, String flags, int index, int lastKey, int keyStep) {
+            if (keySpecs == null) keySpecs = new java.util.ArrayList<>();
+            keySpecs.add(new KeySpec(notes, java.util.List.of(flags.trim().split("\\s+")), index, lastKey, keyStep));
             return this;
         }
 

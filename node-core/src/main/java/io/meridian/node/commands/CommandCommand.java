@@ -96,6 +96,39 @@ final class CommandCommand {
     }
 
     private static void keySpecs(Client c, CommandSpec s) {
+        if (s.keySpecs() != null) {
+            c.set(s.keySpecs().size());
+            for (CommandSpec.KeySpec k : s.keySpecs()) {
+                c.map(k.notes() == null ? 3 : 4);
+                if (k.notes() != null) {
+                    c.bulk("notes");
+                    c.bulk(k.notes());
+                }
+                c.bulk("flags");
+                flagSet(c, k.flags());
+                c.bulk("begin_search");
+                c.map(2);
+                c.bulk("type");
+                c.bulk("index");
+                c.bulk("spec");
+                c.map(1);
+                c.bulk("index");
+                c.integer(k.index());
+                c.bulk("find_keys");
+                c.map(2);
+                c.bulk("type");
+                c.bulk("range");
+                c.bulk("spec");
+                c.map(3);
+                c.bulk("lastkey");
+                c.integer(k.lastKey());
+                c.bulk("keystep");
+                c.integer(k.keyStep());
+                c.bulk("limit");
+                c.integer(0);
+            }
+            return;
+        }
         if (s.firstKey() <= 0) {
             if (s.keyFinder() == null) {
                 c.set(0);
@@ -143,6 +176,15 @@ final class CommandCommand {
         c.integer(s.step());
         c.bulk("limit");
         c.integer(0);
+    }
+
+    /** The flags of the key at argv position k: those of the first declared key spec covering it. */
+    private static List<String> flagsOfKey(CommandSpec s, List<String> derived, int k, int argc) {
+        if (s.keySpecs() == null) return derived;
+        for (CommandSpec.KeySpec spec : s.keySpecs()) {
+            if (spec.covers(k, argc)) return spec.flags();
+        }
+        return derived;
     }
 
     private static void flagSet(Client c, List<String> flags) {
@@ -250,7 +292,7 @@ final class CommandCommand {
             if (withFlags) {
                 c.array(2);
                 c.bulk(cmd[k]);
-                flagSet(c, flags);
+                flagSet(c, flagsOfKey(s, flags, k, cmd.length));
             } else {
                 c.bulk(cmd[k]);
             }

@@ -59,61 +59,106 @@ public final class KeyCommands implements CommandFamily {
     @Override
     public void register(CommandTable t) {
         t.add(command("del", -2).flags("write").keys(1, -1, 1).acl("@keyspace")
-                .doc("generic", "1.0.0", "Delete a key").run(this::del));
+                .keySpecFlags("RM delete").tips("request_policy:multi_shard response_policy:agg_sum")
+                .doc("generic", "1.0.0", "Delete a key")
+                .complexity("O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).").run(this::del));
         t.add(command("unlink", -2).flags("write fast").keys(1, -1, 1).acl("@keyspace")
+                .keySpecFlags("RM delete").tips("request_policy:multi_shard response_policy:agg_sum")
                 .doc("generic", "4.0.0", "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.")
-                .run(this::del));
+                
+                .complexity("O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.").run(this::del));
         t.add(command("exists", -2).flags("readonly fast").keys(1, -1, 1).acl("@keyspace")
-                .doc("generic", "1.0.0", "Determine if a key exists").run(this::exists));
+                .keySpecFlags("RO").tips("request_policy:multi_shard response_policy:agg_sum")
+                .doc("generic", "1.0.0", "Determine if a key exists")
+                .complexity("O(N) where N is the number of keys to check.").run(this::exists));
         t.add(command("type", 2).flags("readonly fast").keys(1, 1, 1).acl("@keyspace")
-                .doc("generic", "1.0.0", "Determine the type stored at key").run(this::type));
+                .keySpecFlags("RO")
+                .doc("generic", "1.0.0", "Determine the type stored at key")
+                .complexity("O(1)").run(this::type));
         t.add(command("rename", 3).flags("write").keys(1, 2, 1).acl("@keyspace")
-                .doc("generic", "1.0.0", "Rename a key").run((c, a) -> rename(c, a, false)));
+                .keySpec("RW access delete", 1, 0, 1).keySpec("OW update", 2, 0, 1)
+                .doc("generic", "1.0.0", "Rename a key")
+                .complexity("O(1)").run((c, a) -> rename(c, a, false)));
         t.add(command("renamenx", 3).flags("write fast").keys(1, 2, 1).acl("@keyspace")
-                .doc("generic", "1.0.0", "Rename a key, only if the new key does not exist").run((c, a) -> rename(c, a, true)));
+                .keySpec("RW access delete", 1, 0, 1).keySpec("OW insert", 2, 0, 1)
+                .doc("generic", "1.0.0", "Rename a key, only if the new key does not exist")
+                .complexity("O(1)").run((c, a) -> rename(c, a, true)));
         t.add(command("copy", -3).flags("write denyoom").keys(1, 2, 1).acl("@keyspace")
-                .doc("generic", "6.2.0", "Copy a key").run(this::copy));
+                .keySpec("RO access", 1, 0, 1).keySpec("OW update", 2, 0, 1)
+                .doc("generic", "6.2.0", "Copy a key")
+                .complexity("O(N) worst case for collections, where N is the number of nested items. O(1) for string values.").run(this::copy));
         t.add(command("move", 3).flags("write fast").keys(1, 1, 1).acl("@keyspace")
-                .doc("generic", "1.0.0", "Move a key to another database").run(this::move));
+                .keySpecFlags("RW access update")
+                .doc("generic", "1.0.0", "Move a key to another database")
+                .complexity("O(1)").run(this::move));
         t.add(command("keys", 2).flags("readonly").acl("@keyspace @dangerous")
-                .doc("generic", "1.0.0", "Find all keys matching the given pattern").run(this::keys));
+                .tips("request_policy:all_shards nondeterministic_output_order")
+                .doc("generic", "1.0.0", "Find all keys matching the given pattern")
+                .complexity("O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.").run(this::keys));
         t.add(command("scan", -2).flags("readonly").acl("@keyspace")
-                .doc("generic", "2.8.0", "Incrementally iterate the keys space").run(this::scan));
+                .tips("nondeterministic_output request_policy:special")
+                .doc("generic", "2.8.0", "Incrementally iterate the keys space")
+                .complexity("O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.").run(this::scan));
         t.add(command("randomkey", 1).flags("readonly").acl("@keyspace")
-                .doc("generic", "1.0.0", "Return a random key from the keyspace").run(this::randomkey));
+                .tips("request_policy:all_shards nondeterministic_output")
+                .doc("generic", "1.0.0", "Return a random key from the keyspace")
+                .complexity("O(1)").run(this::randomkey));
         t.add(command("touch", -2).flags("readonly fast").keys(1, -1, 1).acl("@keyspace")
+                .keySpecFlags("RO").tips("request_policy:multi_shard response_policy:agg_sum")
                 .doc("generic", "3.2.1", "Alters the last access time of a key(s). Returns the number of existing keys specified.")
-                .run(this::touch));
+                
+                .complexity("O(N) where N is the number of keys that will be touched.").run(this::touch));
         t.add(command("object", -2).doc("generic", "2.2.3", "A container for object introspection commands")
+                .complexity("Depends on subcommand.")
                 .sub(command("encoding", 3).flags("readonly").keys(2, 2, 1).acl("@keyspace")
-                        .doc("generic", "2.2.3", "Inspect the internal encoding of a Redis object").run(this::objectEncoding))
+                        .keySpecFlags("RO").tips("nondeterministic_output")
+                        .doc("generic", "2.2.3", "Inspect the internal encoding of a Redis object")
+                        .complexity("O(1)").run(this::objectEncoding))
                 .sub(command("freq", 3).flags("readonly").keys(2, 2, 1).acl("@keyspace")
-                        .doc("generic", "4.0.0", "Get the logarithmic access frequency counter of a Redis object").run(this::objectFreq))
+                        .keySpecFlags("RO").tips("nondeterministic_output")
+                        .doc("generic", "4.0.0", "Get the logarithmic access frequency counter of a Redis object")
+                        .complexity("O(1)").run(this::objectFreq))
                 .sub(command("idletime", 3).flags("readonly").keys(2, 2, 1).acl("@keyspace")
-                        .doc("generic", "2.2.3", "Get the time since a Redis object was last accessed").run(this::objectIdletime))
+                        .keySpecFlags("RO").tips("nondeterministic_output")
+                        .doc("generic", "2.2.3", "Get the time since a Redis object was last accessed")
+                        .complexity("O(1)").run(this::objectIdletime))
                 .sub(command("refcount", 3).flags("readonly").keys(2, 2, 1).acl("@keyspace")
-                        .doc("generic", "2.2.3", "Get the number of references to the value of the key").run(this::objectRefcount))
+                        .keySpecFlags("RO").tips("nondeterministic_output")
+                        .doc("generic", "2.2.3", "Get the number of references to the value of the key")
+                        .complexity("O(1)").run(this::objectRefcount))
                 .sub(command("help", 2).flags("loading stale").acl("@keyspace")
-                        .doc("generic", "6.2.0", "Show helpful text about the different subcommands").run(this::objectHelp)));
+                        .doc("generic", "6.2.0", "Show helpful text about the different subcommands")
+                        .complexity("O(1)").run(this::objectHelp)));
         t.add(command("expire", -3).flags("write fast").keys(1, 1, 1).acl("@keyspace")
-                .doc("generic", "1.0.0", "Set a key's time to live in seconds").run((c, a) -> expire(c, a, "expire", true, true)));
+                .doc("generic", "1.0.0", "Set a key's time to live in seconds")
+                .complexity("O(1)").run((c, a) -> expire(c, a, "expire", true, true)));
         t.add(command("pexpire", -3).flags("write fast").keys(1, 1, 1).acl("@keyspace")
-                .doc("generic", "2.6.0", "Set a key's time to live in milliseconds").run((c, a) -> expire(c, a, "pexpire", true, false)));
+                .doc("generic", "2.6.0", "Set a key's time to live in milliseconds")
+                .complexity("O(1)").run((c, a) -> expire(c, a, "pexpire", true, false)));
         t.add(command("expireat", -3).flags("write fast").keys(1, 1, 1).acl("@keyspace")
-                .doc("generic", "1.2.0", "Set the expiration for a key as a UNIX timestamp").run((c, a) -> expire(c, a, "expireat", false, true)));
+                .doc("generic", "1.2.0", "Set the expiration for a key as a UNIX timestamp")
+                .complexity("O(1)").run((c, a) -> expire(c, a, "expireat", false, true)));
         t.add(command("pexpireat", -3).flags("write fast").keys(1, 1, 1).acl("@keyspace")
                 .doc("generic", "2.6.0", "Set the expiration for a key as a UNIX timestamp specified in milliseconds")
-                .run((c, a) -> expire(c, a, "pexpireat", false, false)));
+                
+                .complexity("O(1)").run((c, a) -> expire(c, a, "pexpireat", false, false)));
         t.add(command("ttl", 2).flags("readonly fast").keys(1, 1, 1).acl("@keyspace")
-                .doc("generic", "1.0.0", "Get the time to live for a key in seconds").run((c, a) -> ttl(c, a, false, false)));
+                .tips("nondeterministic_output")
+                .doc("generic", "1.0.0", "Get the time to live for a key in seconds")
+                .complexity("O(1)").run((c, a) -> ttl(c, a, false, false)));
         t.add(command("pttl", 2).flags("readonly fast").keys(1, 1, 1).acl("@keyspace")
-                .doc("generic", "2.6.0", "Get the time to live for a key in milliseconds").run((c, a) -> ttl(c, a, true, false)));
+                .tips("nondeterministic_output")
+                .doc("generic", "2.6.0", "Get the time to live for a key in milliseconds")
+                .complexity("O(1)").run((c, a) -> ttl(c, a, true, false)));
         t.add(command("expiretime", 2).flags("readonly fast").keys(1, 1, 1).acl("@keyspace")
-                .doc("generic", "7.0.0", "Get the expiration Unix timestamp for a key").run((c, a) -> ttl(c, a, false, true)));
+                .doc("generic", "7.0.0", "Get the expiration Unix timestamp for a key")
+                .complexity("O(1)").run((c, a) -> ttl(c, a, false, true)));
         t.add(command("pexpiretime", 2).flags("readonly fast").keys(1, 1, 1).acl("@keyspace")
-                .doc("generic", "7.0.0", "Get the expiration Unix timestamp for a key in milliseconds").run((c, a) -> ttl(c, a, true, true)));
+                .doc("generic", "7.0.0", "Get the expiration Unix timestamp for a key in milliseconds")
+                .complexity("O(1)").run((c, a) -> ttl(c, a, true, true)));
         t.add(command("persist", 2).flags("write fast").keys(1, 1, 1).acl("@keyspace")
-                .doc("generic", "2.2.0", "Remove the expiration from a key").run(this::persist));
+                .doc("generic", "2.2.0", "Remove the expiration from a key")
+                .complexity("O(1)").run(this::persist));
     }
 
     // ---- helpers shared with StringCommands --------------------------------------------

@@ -40,50 +40,89 @@ public final class StringCommands implements CommandFamily {
     @Override
     public void register(CommandTable t) {
         t.add(command("get", 2).flags("readonly fast").keys(1, 1, 1).acl("@string")
-                .doc("string", "1.0.0", "Get the value of a key").run(this::get));
+                .doc("string", "1.0.0", "Get the value of a key")
+                .complexity("O(1)").run(this::get));
         t.add(command("set", -3).flags("write denyoom").keys(1, 1, 1).acl("@string")
-                .doc("string", "1.0.0", "Set the string value of a key").run(this::set));
+                .keySpec("RW and ACCESS due to the optional `GET` argument", "RW access update variable_flags", 1, 0, 1)
+                .doc("string", "1.0.0", "Set the string value of a key")
+                .complexity("O(1)").run(this::set));
         t.add(command("getex", -2).flags("write fast").keys(1, 1, 1).acl("@string")
-                .doc("string", "6.2.0", "Get the value of a key and optionally set its expiration").run(this::getex));
+                .keySpec("RW and UPDATE because it changes the TTL", "RW access update", 1, 0, 1)
+                .doc("string", "6.2.0", "Get the value of a key and optionally set its expiration")
+                .complexity("O(1)").run(this::getex));
         t.add(command("getdel", 2).flags("write fast").keys(1, 1, 1).acl("@string")
-                .doc("string", "6.2.0", "Get the value of a key and delete the key").run(this::getdel));
+                .keySpecFlags("RW access delete")
+                .doc("string", "6.2.0", "Get the value of a key and delete the key")
+                .complexity("O(1)").run(this::getdel));
         t.add(command("getset", 3).flags("write denyoom fast").keys(1, 1, 1).acl("@string")
-                .doc("string", "1.0.0", "Set the string value of a key and return its old value").run(this::getset));
+                .keySpecFlags("RW access update")
+                .doc("string", "1.0.0", "Set the string value of a key and return its old value")
+                .complexity("O(1)").run(this::getset));
         t.add(command("mget", -2).flags("readonly fast").keys(1, -1, 1).acl("@string")
-                .doc("string", "1.0.0", "Get the values of all the given keys").run(this::mget));
+                .tips("request_policy:multi_shard")
+                .doc("string", "1.0.0", "Get the values of all the given keys")
+                .complexity("O(N) where N is the number of keys to retrieve.").run(this::mget));
         t.add(command("mset", -3).flags("write denyoom").keys(1, -1, 2).acl("@string")
-                .doc("string", "1.0.1", "Set multiple keys to multiple values").run((c, a) -> mset(c, a, false)));
+                .keySpecFlags("OW update").tips("request_policy:multi_shard response_policy:all_succeeded")
+                .doc("string", "1.0.1", "Set multiple keys to multiple values")
+                .complexity("O(N) where N is the number of keys to set.").run((c, a) -> mset(c, a, false)));
         t.add(command("msetnx", -3).flags("write denyoom").keys(1, -1, 2).acl("@string")
+                .keySpecFlags("OW insert").tips("request_policy:multi_shard response_policy:agg_min")
                 .doc("string", "1.0.1", "Set multiple keys to multiple values, only if none of the keys exist")
-                .run((c, a) -> mset(c, a, true)));
+                
+                .complexity("O(N) where N is the number of keys to set.").run((c, a) -> mset(c, a, true)));
         t.add(command("incr", 2).flags("write denyoom fast").keys(1, 1, 1).acl("@string")
-                .doc("string", "1.0.0", "Increment the integer value of a key by one").run((c, a) -> incrDecr(c, a[1], 1)));
+                .keySpecFlags("RW access update")
+                .doc("string", "1.0.0", "Increment the integer value of a key by one")
+                .complexity("O(1)").run((c, a) -> incrDecr(c, a[1], 1)));
         t.add(command("decr", 2).flags("write denyoom fast").keys(1, 1, 1).acl("@string")
-                .doc("string", "1.0.0", "Decrement the integer value of a key by one").run((c, a) -> incrDecr(c, a[1], -1)));
+                .keySpecFlags("RW access update")
+                .doc("string", "1.0.0", "Decrement the integer value of a key by one")
+                .complexity("O(1)").run((c, a) -> incrDecr(c, a[1], -1)));
         t.add(command("incrby", 3).flags("write denyoom fast").keys(1, 1, 1).acl("@string")
-                .doc("string", "1.0.0", "Increment the integer value of a key by the given amount").run(this::incrby));
+                .keySpecFlags("RW access update")
+                .doc("string", "1.0.0", "Increment the integer value of a key by the given amount")
+                .complexity("O(1)").run(this::incrby));
         t.add(command("decrby", 3).flags("write denyoom fast").keys(1, 1, 1).acl("@string")
-                .doc("string", "1.0.0", "Decrement the integer value of a key by the given number").run(this::decrby));
+                .keySpecFlags("RW access update")
+                .doc("string", "1.0.0", "Decrement the integer value of a key by the given number")
+                .complexity("O(1)").run(this::decrby));
         t.add(command("incrbyfloat", 3).flags("write denyoom fast").keys(1, 1, 1).acl("@string")
-                .doc("string", "2.6.0", "Increment the float value of a key by the given amount").run(this::incrbyfloat));
+                .keySpecFlags("RW access update")
+                .doc("string", "2.6.0", "Increment the float value of a key by the given amount")
+                .complexity("O(1)").run(this::incrbyfloat));
         t.add(command("append", 3).flags("write denyoom fast").keys(1, 1, 1).acl("@string")
-                .doc("string", "2.0.0", "Append a value to a key").run(this::append));
+                .keySpecFlags("RW insert")
+                .doc("string", "2.0.0", "Append a value to a key")
+                .complexity("O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.").run(this::append));
         t.add(command("strlen", 2).flags("readonly fast").keys(1, 1, 1).acl("@string")
-                .doc("string", "2.2.0", "Get the length of the value stored in a key").run(this::strlen));
+                .keySpecFlags("RO")
+                .doc("string", "2.2.0", "Get the length of the value stored in a key")
+                .complexity("O(1)").run(this::strlen));
         t.add(command("setrange", 4).flags("write denyoom").keys(1, 1, 1).acl("@string")
-                .doc("string", "2.2.0", "Overwrite part of a string at key starting at the specified offset").run(this::setrange));
+                .doc("string", "2.2.0", "Overwrite part of a string at key starting at the specified offset")
+                .complexity("O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.").run(this::setrange));
         t.add(command("getrange", 4).flags("readonly").keys(1, 1, 1).acl("@string")
-                .doc("string", "2.4.0", "Get a substring of the string stored at a key").run(this::getrange));
+                .doc("string", "2.4.0", "Get a substring of the string stored at a key")
+                .complexity("O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.").run(this::getrange));
         t.add(command("substr", 4).flags("readonly").keys(1, 1, 1).acl("@string")
-                .doc("string", "1.0.0", "Get a substring of the string stored at a key").run(this::getrange));
+                .doc("string", "1.0.0", "Get a substring of the string stored at a key")
+                .complexity("O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.").run(this::getrange));
         t.add(command("setnx", 3).flags("write denyoom fast").keys(1, 1, 1).acl("@string")
-                .doc("string", "1.0.0", "Set the value of a key, only if the key does not exist").run(this::setnx));
+                .keySpecFlags("OW insert")
+                .doc("string", "1.0.0", "Set the value of a key, only if the key does not exist")
+                .complexity("O(1)").run(this::setnx));
         t.add(command("setex", 4).flags("write denyoom").keys(1, 1, 1).acl("@string")
-                .doc("string", "2.0.0", "Set the value and expiration of a key").run((c, a) -> setex(c, a, EX)));
+                .keySpecFlags("OW update")
+                .doc("string", "2.0.0", "Set the value and expiration of a key")
+                .complexity("O(1)").run((c, a) -> setex(c, a, EX)));
         t.add(command("psetex", 4).flags("write denyoom").keys(1, 1, 1).acl("@string")
-                .doc("string", "2.6.0", "Set the value and expiration in milliseconds of a key").run((c, a) -> setex(c, a, PX)));
+                .keySpecFlags("OW update")
+                .doc("string", "2.6.0", "Set the value and expiration in milliseconds of a key")
+                .complexity("O(1)").run((c, a) -> setex(c, a, PX)));
         t.add(command("lcs", -3).flags("readonly").keys(1, 2, 1).acl("@string")
-                .doc("string", "7.0.0", "Find longest common substring").run(this::lcs));
+                .doc("string", "7.0.0", "Find longest common substring")
+                .complexity("O(N*M) where N and M are the lengths of s1 and s2, respectively").run(this::lcs));
     }
 
     // ---- shared lookups ----------------------------------------------------------------
