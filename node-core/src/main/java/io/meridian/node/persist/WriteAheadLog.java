@@ -34,6 +34,8 @@ public final class WriteAheadLog {
     private GroupCommitter committer;
     /** Set once writing or syncing failed: writes are refused until restart. */
     private volatile String failure;
+    /** Set by close(): turns and crons that were already scheduled do nothing. */
+    private volatile boolean closed;
     private LogRecovery.Result recovery;
 
     private WriteAheadLog(Node node, ReplicationLog log) {
@@ -135,7 +137,8 @@ public final class WriteAheadLog {
         appender = new LogAppender(log, node.stream(), node.clock(),
                 () -> node.loop().execute(this::endOfTurn),
                 this::written,
-                this::restarted);
+                this::restarted,
+                () -> policy == FsyncPolicy.ALWAYS);
         gate.enable(at);
         node.stream().addListener(appender);
         node.addCron(this::cron);
@@ -144,7 +147,7 @@ public final class WriteAheadLog {
 
     /** End of a command-thread turn: write the turn's bytes, then release or ask for a sync. */
     private void endOfTurn() {
-        if (failure != null) return;
+        if (failure != null || closed) return;
         try {
             appender.flush();
         } catch (RuntimeException e) {
@@ -176,7 +179,7 @@ public final class WriteAheadLog {
     }
 
     private void cron() {
-        if (failure != null) return;
+        if (failure != null || closed) return;
         try {
             appender.checkStream();
         } catch (RuntimeException e) {
@@ -219,6 +222,11 @@ public final class WriteAheadLog {
         return committer.syncs();
     }
 
+    /** Microseconds spent in fsync so far. */
+    public long syncMicros() {
+        return committer.syncNanos() / 1000;
+    }
+
     /** RocksDB writes done so far (one per command-thread turn with writes). */
     public long batches() {
         return appender.batches();
@@ -251,6 +259,7 @@ public final class WriteAheadLog {
 
     /** Writes and syncs what is pending, stops the background thread and closes the log. */
     public void close() {
+        if (closed) return;
         try {
             if (node.loop().inEventLoop()) {
                 endOfTurnQuietly();
@@ -263,11 +272,15 @@ public final class WriteAheadLog {
             LOG.warn("Replication log: last write at shutdown failed: {}", e.toString());
         }
         node.stream().removeListener(appender);
+        closed = true;
         committer.stop();
         log.close();
     }
 
     private void endOfTurnQuietly() {
+        // on the command thread: no append can slip in between the last write and detaching
         if (failure == null) appender.flush();
+        node.stream().removeListener(appender);
+        closed = true;
     }
 }
