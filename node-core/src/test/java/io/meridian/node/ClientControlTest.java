@@ -232,6 +232,35 @@ class ClientControlTest {
     }
 
     @Test
+    void outputBufferLimitsCloseClientsThatDoNotRead() throws Exception {
+        try (TestNode n = TestNode.start("--client-output-buffer-limit", "pubsub 1mb 256kb 60",
+                "--client-output-buffer-limit", "normal 2mb 0 0");
+             RespClient pub = new RespClient(n.host(), n.port())) {
+            java.net.Socket sub = new java.net.Socket();
+            sub.setReceiveBufferSize(4096);
+            sub.connect(new java.net.InetSocketAddress(n.host(), n.port()));
+            sub.getOutputStream().write("SUBSCRIBE big\r\n".getBytes());
+            await("subscribed", () -> pub.call("PUBSUB", "NUMSUB", "big").equals(List.of("big", 1L)));
+            String payload = "x".repeat(100_000);
+            for (int i = 0; i < 300 && pub.call("PUBSUB", "NUMSUB", "big").equals(List.of("big", 1L)); i++) {
+                pub.call("PUBLISH", "big", payload);
+            }
+            await("slow subscriber dropped", () -> pub.call("PUBSUB", "NUMSUB", "big").equals(List.of("big", 0L)));
+            sub.close();
+
+            pub.call("SET", "v", payload);
+            java.net.Socket reader = new java.net.Socket();
+            reader.setReceiveBufferSize(4096);
+            reader.connect(new java.net.InetSocketAddress(n.host(), n.port()));
+            byte[] gets = "GET v\r\n".repeat(1000).getBytes();
+            reader.getOutputStream().write(gets);
+            await("normal client over its hard limit closed", () -> n.node().clients().size() == 1);
+            reader.close();
+            assertEquals(new RespClient.Simple("PONG"), pub.call("PING"));
+        }
+    }
+
+    @Test
     void helloSwitchesProtocolPerConnection() {
         try (TestNode n = TestNode.start(); RespClient a = new RespClient(n.host(), n.port()); RespClient b = new RespClient(n.host(), n.port())) {
             Object hello = a.call("HELLO", "3");

@@ -453,6 +453,47 @@ public final class Client {
             channel.writeAndFlush(b).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
         } else {
             channel.writeAndFlush(b, channel.voidPromise());
+            checkOutputBufferLimits();
+        }
+    }
+
+    /** When the soft output limit was first seen exceeded (ms); 0 while under it. */
+    private long softLimitSince;
+
+    /**
+     * client-output-buffer-limit for normal and pub/sub clients (Redis's
+     * checkClientOutputBufferLimits): replies the peer does not read pile up in the socket's
+     * outbound buffer; past the hard limit, or past the soft one for longer than its seconds,
+     * the client is closed. Replicas and the master link are the replication code's to police.
+     */
+    public void checkOutputBufferLimits() {
+        if (kind == 'S' || kind == 'M' || channel == null || !channel.isActive() || closeAfterReply) return;
+        long[] limit = node.config().outputBufferLimit(pubsubMode ? "pubsub" : "normal");
+        if (limit[0] == 0 && limit[1] == 0) return;
+        io.netty.channel.ChannelOutboundBuffer ob = channel.unsafe().outboundBuffer();
+        long used = ob == null ? 0 : ob.totalPendingWriteBytes();
+        boolean hard = limit[0] > 0 && used >= limit[0];
+        boolean soft = limit[1] > 0 && used >= limit[1];
+        long now = node.clock().millis();
+        if (soft) {
+            if (softLimitSince == 0) {
+                softLimitSince = now;
+                soft = false; // first time seen: the clock starts
+            } else if (now / 1000 - softLimitSince / 1000 <= limit[2]) {
+                soft = false;
+            }
+        } else {
+            softLimitSince = 0;
+        }
+        if (hard || soft) {
+            node.log().warn("Client id={} addr={} name={} scheduled to be closed ASAP for overcoming of output buffer limits.",
+                    id, remoteAddress(), name == null ? "" : new String(name, StandardCharsets.ISO_8859_1));
+            closeAfterReply = true;
+            // closed from the event loop's queue, never in the middle of a write or a release of held replies
+            channel.eventLoop().execute(() -> {
+                discardOutput();
+                channel.close();
+            });
         }
     }
 

@@ -52,6 +52,10 @@ public final class RespServer {
         this.node = node;
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("meridian-main"), io);
+        // output buffer limits are also checked while nothing new is written (clientsCron)
+        node.addCron(() -> {
+            for (Client c : new ArrayList<>(node.clients().values())) c.checkOutputBufferLimits();
+        });
     }
 
     public EventLoopGroup group() {
