@@ -73,10 +73,17 @@ class KeyStringCommandTableTest {
     @Test
     void commandInfoAndKeyFlagsAreRedis() {
         try (io.meridian.node.testing.Differential d = new io.meridian.node.testing.Differential()) {
-            for (String name : COMMANDS) d.check("COMMAND", "INFO", name);
-            d.check("COMMAND", "INFO", "object|encoding", "object|help");
+            for (String name : COMMANDS) {
+                // a container's subcommands come in the order of Redis's randomly seeded dict
+                if (!name.equals("object")) d.check("COMMAND", "INFO", name);
+            }
+            d.check("COMMAND", "INFO", "object|encoding", "object|freq", "object|idletime", "object|refcount", "object|help");
+            List<?> real = (List<?>) ((List<?>) d.redisClient().call("COMMAND", "INFO", "object")).get(0);
+            List<?> ours = (List<?>) ((List<?>) d.meridianClient().call("COMMAND", "INFO", "object")).get(0);
+            assertEquals(real.subList(0, 9), ours.subList(0, 9));
+            assertEquals(new java.util.HashSet<>((List<?>) real.get(9)), new java.util.HashSet<>((List<?>) ours.get(9)));
             for (String[] cmd : new String[][]{{"rename", "a", "b"}, {"renamenx", "a", "b"}, {"copy", "a", "b", "DB", "1"},
-                    {"set", "k", "v", "GET"}, {"mset", "a", "1", "b", "2"}, {"msetnx", "a", "1", "b", "2"}, {"lcs", "a", "b"},
+                    {"set", "k", "v", "GET"}, {"set", "k", "v", "EX", "1"}, {"mset", "a", "1", "b", "2"}, {"msetnx", "a", "1", "b", "2"}, {"lcs", "a", "b"},
                     {"del", "a", "b"}, {"getex", "k", "EX", "1"}, {"object", "encoding", "k"}, {"expire", "k", "1"},
                     {"mget", "a", "b", "c"}, {"append", "k", "v"}, {"getdel", "k"}, {"touch", "a", "b"}}) {
                 String[] full = new String[cmd.length + 2];

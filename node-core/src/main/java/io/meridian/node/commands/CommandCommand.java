@@ -179,12 +179,22 @@ final class CommandCommand {
     }
 
     /** The flags of the key at argv position k: those of the first declared key spec covering it. */
-    private static List<String> flagsOfKey(CommandSpec s, List<String> derived, int k, int argc) {
+    private static List<String> flagsOfKey(CommandSpec s, List<String> derived, int k, byte[][] cmd) {
         if (s.keySpecs() == null) return derived;
         for (CommandSpec.KeySpec spec : s.keySpecs()) {
-            if (spec.covers(k, argc)) return spec.flags();
+            if (!spec.covers(k, cmd.length)) continue;
+            if (spec.flags().contains("variable_flags") && s.name().equals("set")) return setKeyFlags(cmd);
+            return spec.flags();
         }
         return derived;
+    }
+
+    /** Redis's setGetKeys: SET reads its key only with GET. */
+    private static List<String> setKeyFlags(byte[][] cmd) {
+        for (int i = 3; i < cmd.length; i++) {
+            if (Args.is(cmd[i], "get")) return List.of("RW", "access", "update");
+        }
+        return List.of("OW", "update");
     }
 
     private static void flagSet(Client c, List<String> flags) {
@@ -292,7 +302,7 @@ final class CommandCommand {
             if (withFlags) {
                 c.array(2);
                 c.bulk(cmd[k]);
-                flagSet(c, flagsOfKey(s, flags, k, cmd.length));
+                flagSet(c, flagsOfKey(s, flags, k, cmd));
             } else {
                 c.bulk(cmd[k]);
             }
