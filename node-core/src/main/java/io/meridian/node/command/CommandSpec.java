@@ -108,9 +108,24 @@ public final class CommandSpec {
      * {@code index}, then up to {@code lastKey} (relative to it; negative counts from the end)
      * every {@code keyStep}; {@code notes} may be null.
      */
-    public record KeySpec(String notes, java.util.List<String> flags, int index, int lastKey, int keyStep) {
+    public record KeySpec(String notes, java.util.List<String> flags, int index, int lastKey, int keyStep,
+                          int keynumIdx, int firstKey) {
+        /** A range find_keys spec. */
+        public KeySpec(String notes, java.util.List<String> flags, int index, int lastKey, int keyStep) {
+            this(notes, flags, index, lastKey, keyStep, -1, 0);
+        }
+
+        /**
+         * Whether find_keys is "keynum" (SINTERCARD, ZUNION, LMPOP ...): the key count at
+         * index + keynumIdx, the keys from index + firstKey every keyStep.
+         */
+        public boolean isKeynum() {
+            return keynumIdx >= 0;
+        }
+
         /** Whether this spec covers argv position k of a command of argc arguments. */
         public boolean covers(int k, int argc) {
+            if (isKeynum()) return k >= index + firstKey && (k - index - firstKey) % keyStep == 0;
             int last = lastKey < 0 ? argc + lastKey : index + lastKey;
             return k >= index && k <= last && (k - index) % keyStep == 0;
         }
@@ -234,6 +249,13 @@ public final class CommandSpec {
         public Builder keySpec(String notes, String flags, int index, int lastKey, int keyStep) {
             if (keySpecs == null) keySpecs = new java.util.ArrayList<>();
             keySpecs.add(new KeySpec(notes, java.util.List.of(flags.trim().split("\\s+")), index, lastKey, keyStep));
+            return this;
+        }
+
+        /** Declares a key spec whose find_keys is "keynum" (see {@link KeySpec#isKeynum}). */
+        public Builder keySpecKeynum(String flags, int index, int keynumIdx, int firstKey, int keyStep) {
+            if (keySpecs == null) keySpecs = new java.util.ArrayList<>();
+            keySpecs.add(new KeySpec(null, java.util.List.of(flags.trim().split("\\s+")), index, 0, keyStep, keynumIdx, firstKey));
             return this;
         }
 

@@ -117,6 +117,18 @@ final class CommandCommand {
                 c.bulk("find_keys");
                 c.map(2);
                 c.bulk("type");
+                if (k.isKeynum()) {
+                    c.bulk("keynum");
+                    c.bulk("spec");
+                    c.map(3);
+                    c.bulk("keynumidx");
+                    c.integer(k.keynumIdx());
+                    c.bulk("firstkey");
+                    c.integer(k.firstKey());
+                    c.bulk("keystep");
+                    c.integer(k.keyStep());
+                    continue;
+                }
                 c.bulk("range");
                 c.bulk("spec");
                 c.map(3);

@@ -30,37 +30,53 @@ public final class HashCommands implements CommandFamily {
 
     @Override
     public void register(CommandTable t) {
-        t.add(command("hset", -4).flags("write denyoom fast").keys(1, 1, 1).acl("@hash")
+        t.add(command("hset", -4).flags("write denyoom fast").keys(1, 1, 1).acl("@hash").keySpecFlags("RW update")
+                .complexity("O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.")
                 .doc("hash", "2.0.0", "Set the string value of a hash field").run((c, a) -> hset(c, a, "hset")));
-        t.add(command("hsetnx", 4).flags("write denyoom fast").keys(1, 1, 1).acl("@hash")
+        t.add(command("hsetnx", 4).flags("write denyoom fast").keys(1, 1, 1).acl("@hash").keySpecFlags("RW insert")
+                .complexity("O(1)")
                 .doc("hash", "2.0.0", "Set the value of a hash field, only if the field does not exist").run(this::hsetnx));
-        t.add(command("hmset", -4).flags("write denyoom fast").keys(1, 1, 1).acl("@hash")
+        t.add(command("hmset", -4).flags("write denyoom fast").keys(1, 1, 1).acl("@hash").keySpecFlags("RW update")
+                .complexity("O(N) where N is the number of fields being set.")
                 .doc("hash", "2.0.0", "Set multiple hash fields to multiple values").run((c, a) -> hset(c, a, "hmset")));
-        t.add(command("hget", 3).flags("readonly fast").keys(1, 1, 1).acl("@hash")
+        t.add(command("hget", 3).flags("readonly fast").keys(1, 1, 1).acl("@hash").keySpecFlags("RO access")
+                .complexity("O(1)")
                 .doc("hash", "2.0.0", "Get the value of a hash field").run(this::hget));
-        t.add(command("hmget", -3).flags("readonly fast").keys(1, 1, 1).acl("@hash")
+        t.add(command("hmget", -3).flags("readonly fast").keys(1, 1, 1).acl("@hash").keySpecFlags("RO access")
+                .complexity("O(N) where N is the number of fields being requested.")
                 .doc("hash", "2.0.0", "Get the values of all the given hash fields").run(this::hmget));
-        t.add(command("hdel", -3).flags("write fast").keys(1, 1, 1).acl("@hash")
+        t.add(command("hdel", -3).flags("write fast").keys(1, 1, 1).acl("@hash").keySpecFlags("RW delete")
+                .complexity("O(N) where N is the number of fields to be removed.")
                 .doc("hash", "2.0.0", "Delete one or more hash fields").run(this::hdel));
-        t.add(command("hlen", 2).flags("readonly fast").keys(1, 1, 1).acl("@hash")
+        t.add(command("hlen", 2).flags("readonly fast").keys(1, 1, 1).acl("@hash").keySpecFlags("RO")
+                .complexity("O(1)")
                 .doc("hash", "2.0.0", "Get the number of fields in a hash").run(this::hlen));
-        t.add(command("hstrlen", 3).flags("readonly fast").keys(1, 1, 1).acl("@hash")
+        t.add(command("hstrlen", 3).flags("readonly fast").keys(1, 1, 1).acl("@hash").keySpecFlags("RO")
+                .complexity("O(1)")
                 .doc("hash", "3.2.0", "Get the length of the value of a hash field").run(this::hstrlen));
-        t.add(command("hexists", 3).flags("readonly fast").keys(1, 1, 1).acl("@hash")
+        t.add(command("hexists", 3).flags("readonly fast").keys(1, 1, 1).acl("@hash").keySpecFlags("RO")
+                .complexity("O(1)")
                 .doc("hash", "2.0.0", "Determine if a hash field exists").run(this::hexists));
-        t.add(command("hkeys", 2).flags("readonly").keys(1, 1, 1).acl("@hash")
+        t.add(command("hkeys", 2).flags("readonly").keys(1, 1, 1).acl("@hash").keySpecFlags("RO access").tips("nondeterministic_output_order")
+                .complexity("O(N) where N is the size of the hash.")
                 .doc("hash", "2.0.0", "Get all the fields in a hash").run((c, a) -> hgetall(c, a, true, false)));
-        t.add(command("hvals", 2).flags("readonly").keys(1, 1, 1).acl("@hash")
+        t.add(command("hvals", 2).flags("readonly").keys(1, 1, 1).acl("@hash").keySpecFlags("RO access").tips("nondeterministic_output_order")
+                .complexity("O(N) where N is the size of the hash.")
                 .doc("hash", "2.0.0", "Get all the values in a hash").run((c, a) -> hgetall(c, a, false, true)));
-        t.add(command("hgetall", 2).flags("readonly").keys(1, 1, 1).acl("@hash")
+        t.add(command("hgetall", 2).flags("readonly").keys(1, 1, 1).acl("@hash").keySpecFlags("RO access").tips("nondeterministic_output_order")
+                .complexity("O(N) where N is the size of the hash.")
                 .doc("hash", "2.0.0", "Get all the fields and values in a hash").run((c, a) -> hgetall(c, a, true, true)));
-        t.add(command("hincrby", 4).flags("write denyoom fast").keys(1, 1, 1).acl("@hash")
+        t.add(command("hincrby", 4).flags("write denyoom fast").keys(1, 1, 1).acl("@hash").keySpecFlags("RW access update")
+                .complexity("O(1)")
                 .doc("hash", "2.0.0", "Increment the integer value of a hash field by the given number").run(this::hincrby));
-        t.add(command("hincrbyfloat", 4).flags("write denyoom fast").keys(1, 1, 1).acl("@hash")
+        t.add(command("hincrbyfloat", 4).flags("write denyoom fast").keys(1, 1, 1).acl("@hash").keySpecFlags("RW access update")
+                .complexity("O(1)")
                 .doc("hash", "2.6.0", "Increment the float value of a hash field by the given amount").run(this::hincrbyfloat));
-        t.add(command("hrandfield", -2).flags("readonly").keys(1, 1, 1).acl("@hash")
+        t.add(command("hrandfield", -2).flags("readonly").keys(1, 1, 1).acl("@hash").keySpecFlags("RO access").tips("nondeterministic_output")
+                .complexity("O(N) where N is the number of fields returned")
                 .doc("hash", "6.2.0", "Get one or multiple random fields from a hash").run(this::hrandfield));
-        t.add(command("hscan", -3).flags("readonly").keys(1, 1, 1).acl("@hash")
+        t.add(command("hscan", -3).flags("readonly").keys(1, 1, 1).acl("@hash").keySpecFlags("RO access").tips("nondeterministic_output")
+                .complexity("O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..")
                 .doc("hash", "2.8.0", "Incrementally iterate hash fields and associated values").run(this::hscan));
     }
 

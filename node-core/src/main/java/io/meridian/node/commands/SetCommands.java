@@ -31,39 +31,56 @@ public final class SetCommands implements CommandFamily {
 
     @Override
     public void register(CommandTable t) {
-        t.add(command("sadd", -3).flags("write denyoom fast").keys(1, 1, 1).acl("@set")
+        t.add(command("sadd", -3).flags("write denyoom fast").keys(1, 1, 1).acl("@set").keySpecFlags("RW insert")
+                .complexity("O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.")
                 .doc("set", "1.0.0", "Add one or more members to a set").run(this::sadd));
-        t.add(command("srem", -3).flags("write fast").keys(1, 1, 1).acl("@set")
+        t.add(command("srem", -3).flags("write fast").keys(1, 1, 1).acl("@set").keySpecFlags("RW delete")
+                .complexity("O(N) where N is the number of members to be removed.")
                 .doc("set", "1.0.0", "Remove one or more members from a set").run(this::srem));
-        t.add(command("smembers", 2).flags("readonly").keys(1, 1, 1).acl("@set")
+        t.add(command("smembers", 2).flags("readonly").keys(1, 1, 1).acl("@set").keySpecFlags("RO access").tips("nondeterministic_output_order")
+                .complexity("O(N) where N is the set cardinality.")
                 .doc("set", "1.0.0", "Get all the members in a set").run((c, a) -> sinter(c, a, 1, a.length, null, false, 0)));
-        t.add(command("sismember", 3).flags("readonly fast").keys(1, 1, 1).acl("@set")
+        t.add(command("sismember", 3).flags("readonly fast").keys(1, 1, 1).acl("@set").keySpecFlags("RO")
+                .complexity("O(1)")
                 .doc("set", "1.0.0", "Determine if a given value is a member of a set").run(this::sismember));
-        t.add(command("smismember", -3).flags("readonly fast").keys(1, 1, 1).acl("@set")
+        t.add(command("smismember", -3).flags("readonly fast").keys(1, 1, 1).acl("@set").keySpecFlags("RO access")
+                .complexity("O(N) where N is the number of elements being checked for membership")
                 .doc("set", "6.2.0", "Returns the membership associated with the given elements for a set").run(this::smismember));
-        t.add(command("scard", 2).flags("readonly fast").keys(1, 1, 1).acl("@set")
+        t.add(command("scard", 2).flags("readonly fast").keys(1, 1, 1).acl("@set").keySpecFlags("RO")
+                .complexity("O(1)")
                 .doc("set", "1.0.0", "Get the number of members in a set").run(this::scard));
-        t.add(command("spop", -2).flags("write fast").keys(1, 1, 1).acl("@set")
+        t.add(command("spop", -2).flags("write fast").keys(1, 1, 1).acl("@set").keySpecFlags("RW access delete").tips("nondeterministic_output")
+                .complexity("Without the count argument O(1), otherwise O(N) where N is the value of the passed count.")
                 .doc("set", "1.0.0", "Remove and return one or multiple random members from a set").run(this::spop));
-        t.add(command("srandmember", -2).flags("readonly").keys(1, 1, 1).acl("@set")
+        t.add(command("srandmember", -2).flags("readonly").keys(1, 1, 1).acl("@set").keySpecFlags("RO access").tips("nondeterministic_output")
+                .complexity("Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.")
                 .doc("set", "1.0.0", "Get one or multiple random members from a set").run(this::srandmember));
-        t.add(command("smove", 4).flags("write fast").keys(1, 2, 1).acl("@set")
+        t.add(command("smove", 4).flags("write fast").keys(1, 2, 1).acl("@set").keySpec("RW access delete", 1, 0, 1).keySpec("RW insert", 2, 0, 1)
+                .complexity("O(1)")
                 .doc("set", "1.0.0", "Move a member from one set to another").run(this::smove));
-        t.add(command("sinter", -2).flags("readonly").keys(1, -1, 1).acl("@set")
+        t.add(command("sinter", -2).flags("readonly").keys(1, -1, 1).acl("@set").keySpecFlags("RO access").tips("nondeterministic_output_order")
+                .complexity("O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.")
                 .doc("set", "1.0.0", "Intersect multiple sets").run((c, a) -> sinter(c, a, 1, a.length, null, false, 0)));
-        t.add(command("sintercard", -3).flags("readonly").keys(SetCommands::sintercardKeys).acl("@set")
+        t.add(command("sintercard", -3).flags("readonly").keys(SetCommands::sintercardKeys).acl("@set").keySpecKeynum("RO access", 1, 0, 1, 1)
+                .complexity("O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.")
                 .doc("set", "7.0.0", "Intersect multiple sets and return the cardinality of the result").run(this::sintercard));
-        t.add(command("sinterstore", -3).flags("write denyoom").keys(1, -1, 1).acl("@set")
+        t.add(command("sinterstore", -3).flags("write denyoom").keys(1, -1, 1).acl("@set").keySpec("RW update", 1, 0, 1).keySpec("RO access", 2, -1, 1)
+                .complexity("O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.")
                 .doc("set", "1.0.0", "Intersect multiple sets and store the resulting set in a key").run((c, a) -> sinter(c, a, 2, a.length, a[1], false, 0)));
-        t.add(command("sunion", -2).flags("readonly").keys(1, -1, 1).acl("@set")
+        t.add(command("sunion", -2).flags("readonly").keys(1, -1, 1).acl("@set").keySpecFlags("RO access").tips("nondeterministic_output_order")
+                .complexity("O(N) where N is the total number of elements in all given sets.")
                 .doc("set", "1.0.0", "Add multiple sets").run((c, a) -> sunionDiff(c, a, 1, null, Op.UNION)));
-        t.add(command("sunionstore", -3).flags("write denyoom").keys(1, -1, 1).acl("@set")
+        t.add(command("sunionstore", -3).flags("write denyoom").keys(1, -1, 1).acl("@set").keySpec("OW update", 1, 0, 1).keySpec("RO access", 2, -1, 1)
+                .complexity("O(N) where N is the total number of elements in all given sets.")
                 .doc("set", "1.0.0", "Add multiple sets and store the resulting set in a key").run((c, a) -> sunionDiff(c, a, 2, a[1], Op.UNION)));
-        t.add(command("sdiff", -2).flags("readonly").keys(1, -1, 1).acl("@set")
+        t.add(command("sdiff", -2).flags("readonly").keys(1, -1, 1).acl("@set").keySpecFlags("RO access").tips("nondeterministic_output_order")
+                .complexity("O(N) where N is the total number of elements in all given sets.")
                 .doc("set", "1.0.0", "Subtract multiple sets").run((c, a) -> sunionDiff(c, a, 1, null, Op.DIFF)));
-        t.add(command("sdiffstore", -3).flags("write denyoom").keys(1, -1, 1).acl("@set")
+        t.add(command("sdiffstore", -3).flags("write denyoom").keys(1, -1, 1).acl("@set").keySpec("OW update", 1, 0, 1).keySpec("RO access", 2, -1, 1)
+                .complexity("O(N) where N is the total number of elements in all given sets.")
                 .doc("set", "1.0.0", "Subtract multiple sets and store the resulting set in a key").run((c, a) -> sunionDiff(c, a, 2, a[1], Op.DIFF)));
-        t.add(command("sscan", -3).flags("readonly").keys(1, 1, 1).acl("@set")
+        t.add(command("sscan", -3).flags("readonly").keys(1, 1, 1).acl("@set").keySpecFlags("RO access").tips("nondeterministic_output")
+                .complexity("O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..")
                 .doc("set", "2.8.0", "Incrementally iterate Set elements").run(this::sscan));
     }
 
