@@ -210,6 +210,24 @@ class DumpRestoreTest {
     }
 
     @Test
+    void lettuceDumpAndRestore() {
+        try (TestNode n = TestNode.start()) {
+            io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create("redis://" + n.host() + ":" + n.port());
+            try (var conn = client.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE)) {
+                var sync = conn.sync();
+                sync.set(b("k"), b("x".repeat(200)));
+                byte[] p = sync.dump(b("k"));
+                assertEquals("OK", sync.restore(b("k2"), 60_000, p));
+                assertArrayEquals(b("x".repeat(200)), sync.get(b("k2")));
+                assertTrue(sync.pttl(b("k2")) > 50_000);
+                assertArrayEquals(p, RdbWriter.dumpPayload(b("x".repeat(200)), RdbWriter.Options.defaults()));
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
+    @Test
     void jedisDumpAndRestore() {
         try (TestNode n = TestNode.start(); Jedis j = new Jedis(n.host(), n.port())) {
             j.set("k", "some value");
