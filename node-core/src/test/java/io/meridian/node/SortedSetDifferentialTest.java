@@ -43,6 +43,7 @@ class SortedSetDifferentialTest {
             run(x, WRONG_TYPE_AND_ARITY);
             x.resp3();
             run(x, WRONG_TYPE_AND_ARITY);
+            d.assertSameDigest();
         }
     }
 
@@ -77,6 +78,7 @@ class SortedSetDifferentialTest {
             run(x, "ZADD r3 1.5 a 2 b", "ZSCORE r3 a", "ZSCORE r3 nope", "ZMSCORE r3 a nope", "ZMSCORE nokey a",
                     "ZINCRBY r3 1 a", "ZADD r3 INCR 0.25 b", "ZADD r3 INCR XX 1 nope", "ZRANGE r3 0 -1 WITHSCORES",
                     "ZADD r3 inf c", "ZSCORE r3 c", "ZSCORE nokey a");
+            d.assertSameDigest();
         }
     }
 
@@ -126,6 +128,7 @@ class SortedSetDifferentialTest {
             run(x, "ZRANGE z 0 -1 WITHSCORES", "ZRANGE z 0 2", "ZRANGE z 0 -1 BYSCORE WITHSCORES LIMIT 1 2",
                     "ZREVRANGE z 0 1 WITHSCORES", "ZRANGEBYSCORE z -inf +inf WITHSCORES", "ZRANGE nokey 0 -1",
                     "ZRANGE lex - + BYLEX", "ZRANK z nope", "ZRANK nokey a", "ZRANGE z 5 1");
+            d.assertSameDigest();
         }
     }
 
@@ -149,6 +152,7 @@ class SortedSetDifferentialTest {
                     "ZREMRANGEBYRANK r 0 -1", "EXISTS r", "ZREMRANGEBYSCORE nokey 0 1", "ZREMRANGEBYLEX nokey - +");
             x.resp3();
             run(x, "ZADD z3 1 a 2 b", "ZRANGESTORE d3 z3 0 -1", "ZRANGE d3 0 -1 WITHSCORES");
+            d.assertSameDigest();
         }
     }
 
@@ -182,6 +186,7 @@ class SortedSetDifferentialTest {
             x.resp3();
             run(x, "ZUNION 2 a b WITHSCORES", "ZUNION 2 a b", "ZINTER 2 a b WITHSCORES", "ZDIFF 2 b nokey WITHSCORES",
                     "ZUNION 1 nokey WITHSCORES", "ZINTERCARD 2 a b");
+            d.assertSameDigest();
         }
     }
 
@@ -204,6 +209,7 @@ class SortedSetDifferentialTest {
             run(x, script);
             x.resp3();
             run(x, script);
+            d.assertSameDigest();
         }
     }
 
@@ -221,6 +227,7 @@ class SortedSetDifferentialTest {
             run(x, script);
             x.resp3();
             run(x, script);
+            d.assertSameDigest();
         }
     }
 
@@ -248,6 +255,7 @@ class SortedSetDifferentialTest {
                 org.junit.jupiter.api.Assertions.assertEquals(fromRedis, fromMeridian);
                 org.junit.jupiter.api.Assertions.assertEquals(pattern == null ? 302 : 111, fromMeridian.size());
             }
+            d.assertSameDigest();
         }
     }
 
@@ -305,6 +313,64 @@ class SortedSetDifferentialTest {
             x.check("ZREM".getBytes(), k, new byte[]{0, 0}, new byte[]{});
             x.check("ZLEXCOUNT".getBytes(), k, "-".getBytes(), new byte[]{'[', (byte) 0x80});
             x.check("ZSCAN".getBytes(), k, "0".getBytes());
+            d.assertSameDigest();
+        }
+    }
+
+    private static final String[] COMMANDS = {"zadd", "zincrby", "zrem", "zcard", "zscore", "zmscore", "zrank", "zrevrank",
+            "zcount", "zlexcount", "zrange", "zrangestore", "zrevrange", "zrangebyscore", "zrevrangebyscore", "zrangebylex",
+            "zrevrangebylex", "zremrangebyrank", "zremrangebyscore", "zremrangebylex", "zunion", "zinter", "zdiff",
+            "zunionstore", "zinterstore", "zdiffstore", "zintercard", "zrandmember", "zpopmin", "zpopmax", "zmpop",
+            "bzpopmin", "bzpopmax", "bzmpop", "zscan"};
+    /** Commands with one plain key spec (index, range), which COMMAND INFO shows in full. */
+    private static final java.util.Set<String> ONE_KEY_SPEC = java.util.Set.of("zadd", "zincrby", "zrem", "zcard", "zscore",
+            "zmscore", "zrank", "zrevrank", "zcount", "zlexcount", "zrange", "zrevrange", "zrangebyscore", "zrevrangebyscore",
+            "zrangebylex", "zrevrangebylex", "zremrangebyrank", "zremrangebyscore", "zremrangebylex", "zrandmember", "zpopmin",
+            "zpopmax", "bzpopmin", "bzpopmax", "zscan");
+
+    @Test
+    void commandInfoAsRedis() {
+        try (Differential d = new Differential()) {
+            for (String name : COMMANDS) {
+                List<?> redis = (List<?>) ((List<?>) d.redisClient().call("COMMAND", "INFO", name)).get(0);
+                List<?> meridian = (List<?>) ((List<?>) d.meridianClient().call("COMMAND", "INFO", name)).get(0);
+                int compared = ONE_KEY_SPEC.contains(name) ? 9 : 8;
+                org.junit.jupiter.api.Assertions.assertEquals(redis.subList(0, compared), meridian.subList(0, compared), name);
+                List<?> docR = (List<?>) d.redisClient().call("COMMAND", "DOCS", name);
+                List<?> docM = (List<?>) d.meridianClient().call("COMMAND", "DOCS", name);
+                List<?> r = (List<?>) docR.get(1), m = (List<?>) docM.get(1);
+                for (String field : new String[]{"summary", "since", "group"}) {
+                    org.junit.jupiter.api.Assertions.assertEquals(r.get(r.indexOf(field) + 1), m.get(m.indexOf(field) + 1), name + " " + field);
+                }
+            }
+            for (String name : new String[]{"zunionstore", "zinter", "zmpop", "bzmpop", "zrangestore"}) {
+                d.check("COMMAND", "GETKEYS", name, "dst", "2", "a", "b", "MIN");
+            }
+            d.check("COMMAND", "GETKEYS", "zunionstore", "dst", "2", "a", "b");
+            d.check("COMMAND", "GETKEYS", "zinter", "2", "a", "b", "WEIGHTS", "1", "2");
+            d.check("COMMAND", "GETKEYS", "zmpop", "2", "a", "b", "MIN");
+            d.check("COMMAND", "GETKEYS", "bzmpop", "0", "2", "a", "b", "MIN");
+            d.check("COMMAND", "GETKEYS", "bzpopmin", "a", "b", "0");
+            d.check("COMMAND", "GETKEYS", "zrangestore", "dst", "src", "0", "-1");
+        }
+    }
+
+    @Test
+    void encodingFollowsTheConfiguredLimits() {
+        try (Differential d = new Differential(); ExactReplies x = new ExactReplies(d)) {
+            run(x, "CONFIG SET zset-max-listpack-entries 0", "ZADD zero 1 a", "OBJECT ENCODING zero",
+                    "ZRANGESTORE zs zero 0 -1", "OBJECT ENCODING zs", "ZUNIONSTORE zu 1 zero", "OBJECT ENCODING zu",
+                    "CONFIG SET zset-max-listpack-entries 2", "CONFIG SET zset-max-listpack-value 3", "ZADD two 1 a 2 b",
+                    "OBJECT ENCODING two", "ZADD two 3 c", "OBJECT ENCODING two", "ZREM two c b", "OBJECT ENCODING two",
+                    "ZADD three 1 abcd", "OBJECT ENCODING three", "ZADD three2 1 abc", "OBJECT ENCODING three2",
+                    "ZUNIONSTORE u2 1 two", "OBJECT ENCODING u2", "ZUNIONSTORE u3 1 three", "OBJECT ENCODING u3",
+                    "ZADD big 1 a 2 b 3 c", "ZRANGESTORE r1 big 0 1", "OBJECT ENCODING r1", "ZRANGESTORE r2 big 0 -1",
+                    "OBJECT ENCODING r2", "ZRANGESTORE r3 big -inf +inf BYSCORE", "OBJECT ENCODING r3",
+                    "ZRANGESTORE r4 big (1 +inf BYSCORE", "OBJECT ENCODING r4", "ZINTERSTORE i1 2 big big", "OBJECT ENCODING i1",
+                    "ZDIFFSTORE df 1 big", "OBJECT ENCODING df", "ZADD negs -0 z", "ZSCORE negs z",
+                    "CONFIG SET zset-max-listpack-entries 128", "CONFIG SET zset-max-listpack-value 64",
+                    "ZADD two 9 x", "OBJECT ENCODING two", "ZADD fresh 1 a", "OBJECT ENCODING fresh");
+            d.assertSameDigest();
         }
     }
 }

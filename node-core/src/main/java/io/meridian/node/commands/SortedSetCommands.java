@@ -66,11 +66,11 @@ public final class SortedSetCommands implements CommandFamily {
         String g = "sorted-set";
         t.add(command("zadd", -4).flags("write denyoom fast").keys(1, 1, 1).acl("@sortedset")
                 .doc(g, "1.2.0", "Add one or more members to a sorted set, or update its score if it already exists").run((c, a) -> zadd(c, a, false)));
-        t.add(command("zincrby", 4).flags("write denyoom fast").keys(1, 1, 1).acl("@sortedset")
+        t.add(command("zincrby", 4).flags("write denyoom fast").keys(1, 1, 1).keySpecFlags("RW access update").acl("@sortedset")
                 .doc(g, "1.2.0", "Increment the score of a member in a sorted set").run((c, a) -> zadd(c, a, true)));
-        t.add(command("zrem", -3).flags("write fast").keys(1, 1, 1).acl("@sortedset")
+        t.add(command("zrem", -3).flags("write fast").keys(1, 1, 1).keySpecFlags("RW delete").acl("@sortedset")
                 .doc(g, "1.2.0", "Remove one or more members from a sorted set").run(this::zrem));
-        t.add(command("zcard", 2).flags("readonly fast").keys(1, 1, 1).acl("@sortedset")
+        t.add(command("zcard", 2).flags("readonly fast").keys(1, 1, 1).keySpecFlags("RO").acl("@sortedset")
                 .doc(g, "1.2.0", "Get the number of members in a sorted set").run(this::zcard));
         t.add(command("zscore", 3).flags("readonly fast").keys(1, 1, 1).acl("@sortedset")
                 .doc(g, "1.2.0", "Get the score associated with the given member in a sorted set").run(this::zscore));
@@ -86,7 +86,7 @@ public final class SortedSetCommands implements CommandFamily {
                 .doc(g, "2.8.9", "Count the number of members in a sorted set between a given lexicographical range").run(this::zlexcount));
         t.add(command("zrange", -4).flags("readonly").keys(1, 1, 1).acl("@sortedset")
                 .doc(g, "1.2.0", "Return a range of members in a sorted set").run((c, a) -> zrange(c, a, 1, false, RangeType.AUTO, Direction.AUTO)));
-        t.add(command("zrangestore", -5).flags("write denyoom").keys(1, 2, 1).acl("@sortedset")
+        t.add(command("zrangestore", -5).flags("write denyoom").keys(1, 2, 1).keySpecFlags("OW update").acl("@sortedset")
                 .doc(g, "6.2.0", "Store a range of members from sorted set into another key").run((c, a) -> zrange(c, a, 2, true, RangeType.AUTO, Direction.AUTO)));
         t.add(command("zrevrange", -4).flags("readonly").keys(1, 1, 1).acl("@sortedset")
                 .doc(g, "1.2.0", "Return a range of members in a sorted set, by index, with scores ordered from high to low").run((c, a) -> zrange(c, a, 1, false, RangeType.RANK, Direction.REVERSE)));
@@ -98,11 +98,11 @@ public final class SortedSetCommands implements CommandFamily {
                 .doc(g, "2.8.9", "Return a range of members in a sorted set, by lexicographical range").run((c, a) -> zrange(c, a, 1, false, RangeType.LEX, Direction.FORWARD)));
         t.add(command("zrevrangebylex", -4).flags("readonly").keys(1, 1, 1).acl("@sortedset")
                 .doc(g, "2.8.9", "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.").run((c, a) -> zrange(c, a, 1, false, RangeType.LEX, Direction.REVERSE)));
-        t.add(command("zremrangebyrank", 4).flags("write").keys(1, 1, 1).acl("@sortedset")
+        t.add(command("zremrangebyrank", 4).flags("write").keys(1, 1, 1).keySpecFlags("RW delete").acl("@sortedset")
                 .doc(g, "2.0.0", "Remove all members in a sorted set within the given indexes").run((c, a) -> zremrange(c, a, RangeType.RANK)));
-        t.add(command("zremrangebyscore", 4).flags("write").keys(1, 1, 1).acl("@sortedset")
+        t.add(command("zremrangebyscore", 4).flags("write").keys(1, 1, 1).keySpecFlags("RW delete").acl("@sortedset")
                 .doc(g, "1.2.0", "Remove all members in a sorted set within the given scores").run((c, a) -> zremrange(c, a, RangeType.SCORE)));
-        t.add(command("zremrangebylex", 4).flags("write").keys(1, 1, 1).acl("@sortedset")
+        t.add(command("zremrangebylex", 4).flags("write").keys(1, 1, 1).keySpecFlags("RW delete").acl("@sortedset")
                 .doc(g, "2.8.9", "Remove all members in a sorted set between the given lexicographical range").run((c, a) -> zremrange(c, a, RangeType.LEX)));
         KeyFinder numkeysAt1 = numkeys(1);
         KeyFinder storeNumkeysAt2 = argv -> {
@@ -120,29 +120,29 @@ public final class SortedSetCommands implements CommandFamily {
                 .doc(g, "6.2.0", "Subtract multiple sorted sets").run((c, a) -> setOp(c, a, null, 1, SetOp.DIFF, false)));
         t.add(command("zintercard", -3).flags("readonly").keys(0, 0, 0, numkeysAt1).acl("@sortedset")
                 .doc(g, "7.0.0", "Intersect multiple sorted sets and return the cardinality of the result").run((c, a) -> setOp(c, a, null, 1, SetOp.INTER, true)));
-        t.add(command("zunionstore", -4).flags("write denyoom").keys(1, 1, 1, storeNumkeysAt2).acl("@sortedset")
+        t.add(command("zunionstore", -4).flags("write denyoom").keys(1, 1, 1, storeNumkeysAt2).keySpecFlags("OW update").acl("@sortedset")
                 .doc(g, "2.0.0", "Add multiple sorted sets and store the resulting sorted set in a new key").run((c, a) -> setOp(c, a, a[1], 2, SetOp.UNION, false)));
-        t.add(command("zinterstore", -4).flags("write denyoom").keys(1, 1, 1, storeNumkeysAt2).acl("@sortedset")
+        t.add(command("zinterstore", -4).flags("write denyoom").keys(1, 1, 1, storeNumkeysAt2).keySpecFlags("OW update").acl("@sortedset")
                 .doc(g, "2.0.0", "Intersect multiple sorted sets and store the resulting sorted set in a new key").run((c, a) -> setOp(c, a, a[1], 2, SetOp.INTER, false)));
-        t.add(command("zdiffstore", -4).flags("write denyoom").keys(1, 1, 1, storeNumkeysAt2).acl("@sortedset")
+        t.add(command("zdiffstore", -4).flags("write denyoom").keys(1, 1, 1, storeNumkeysAt2).keySpecFlags("OW update").acl("@sortedset")
                 .doc(g, "6.2.0", "Subtract multiple sorted sets and store the resulting sorted set in a new key").run((c, a) -> setOp(c, a, a[1], 2, SetOp.DIFF, false)));
-        t.add(command("zrandmember", -2).flags("readonly").keys(1, 1, 1).acl("@sortedset")
+        t.add(command("zrandmember", -2).flags("readonly").keys(1, 1, 1).tips("nondeterministic_output").acl("@sortedset")
                 .doc(g, "6.2.0", "Get one or multiple random elements from a sorted set").run(this::zrandmember));
-        t.add(command("zpopmin", -2).flags("write fast").keys(1, 1, 1).acl("@sortedset")
+        t.add(command("zpopmin", -2).flags("write fast").keys(1, 1, 1).keySpecFlags("RW access delete").acl("@sortedset")
                 .doc(g, "5.0.0", "Remove and return members with the lowest scores in a sorted set").run((c, a) -> zpop(c, a, false)));
-        t.add(command("zpopmax", -2).flags("write fast").keys(1, 1, 1).acl("@sortedset")
+        t.add(command("zpopmax", -2).flags("write fast").keys(1, 1, 1).keySpecFlags("RW access delete").acl("@sortedset")
                 .doc(g, "5.0.0", "Remove and return members with the highest scores in a sorted set").run((c, a) -> zpop(c, a, true)));
-        t.add(command("zmpop", -4).flags("write").keys(0, 0, 0, numkeysAt1).acl("@sortedset")
+        t.add(command("zmpop", -4).flags("write").keys(0, 0, 0, numkeysAt1).keySpecFlags("RW access delete").acl("@sortedset")
                 .doc(g, "7.0.0", "Remove and return members with scores in a sorted set").run((c, a) -> zmpop(c, a, 1, false)));
-        t.add(command("bzpopmin", -3).flags("write noscript blocking fast").keys(1, -2, 1).acl("@sortedset")
+        t.add(command("bzpopmin", -3).flags("write noscript blocking fast").keys(1, -2, 1).keySpecFlags("RW access delete").acl("@sortedset")
                 .doc(g, "5.0.0", "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available")
                 .run((c, a) -> bzpop(c, a, false)));
-        t.add(command("bzpopmax", -3).flags("write noscript blocking fast").keys(1, -2, 1).acl("@sortedset")
+        t.add(command("bzpopmax", -3).flags("write noscript blocking fast").keys(1, -2, 1).keySpecFlags("RW access delete").acl("@sortedset")
                 .doc(g, "5.0.0", "Remove and return the member with the highest score from one or more sorted sets, or block until one is available")
                 .run((c, a) -> bzpop(c, a, true)));
-        t.add(command("bzmpop", -5).flags("write blocking").keys(0, 0, 0, numkeys(2)).acl("@sortedset")
+        t.add(command("bzmpop", -5).flags("write blocking").keys(0, 0, 0, numkeys(2)).keySpecFlags("RW access delete").acl("@sortedset")
                 .doc(g, "7.0.0", "Remove and return members with scores in a sorted set or block until one is available").run((c, a) -> zmpop(c, a, 2, true)));
-        t.add(command("zscan", -3).flags("readonly").keys(1, 1, 1).acl("@sortedset")
+        t.add(command("zscan", -3).flags("readonly").keys(1, 1, 1).tips("nondeterministic_output").acl("@sortedset")
                 .doc(g, "2.8.0", "Incrementally iterate sorted sets elements and associated scores").run(this::zscan));
     }
 
