@@ -38,53 +38,93 @@ public final class ListCommands implements CommandFamily {
     @Override
     public void register(CommandTable t) {
         t.add(command("lpush", -3).flags("write denyoom fast").keys(1, 1, 1).acl("@list")
-                .doc("list", "1.0.0", "Prepend one or multiple elements to a list").run((c, a) -> push(c, a, true, false)));
+                .doc("list", "1.0.0", "Prepend one or multiple elements to a list")
+                .complexity("O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.").keySpecFlags("RW insert")
+                .run((c, a) -> push(c, a, true, false)));
         t.add(command("rpush", -3).flags("write denyoom fast").keys(1, 1, 1).acl("@list")
-                .doc("list", "1.0.0", "Append one or multiple elements to a list").run((c, a) -> push(c, a, false, false)));
+                .doc("list", "1.0.0", "Append one or multiple elements to a list")
+                .complexity("O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.").keySpecFlags("RW insert")
+                .run((c, a) -> push(c, a, false, false)));
         t.add(command("lpushx", -3).flags("write denyoom fast").keys(1, 1, 1).acl("@list")
-                .doc("list", "2.2.0", "Prepend an element to a list, only if the list exists").run((c, a) -> push(c, a, true, true)));
+                .doc("list", "2.2.0", "Prepend an element to a list, only if the list exists")
+                .complexity("O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.").keySpecFlags("RW insert")
+                .run((c, a) -> push(c, a, true, true)));
         t.add(command("rpushx", -3).flags("write denyoom fast").keys(1, 1, 1).acl("@list")
-                .doc("list", "2.2.0", "Append an element to a list, only if the list exists").run((c, a) -> push(c, a, false, true)));
+                .doc("list", "2.2.0", "Append an element to a list, only if the list exists")
+                .complexity("O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.").keySpecFlags("RW insert")
+                .run((c, a) -> push(c, a, false, true)));
         t.add(command("lpop", -2).flags("write fast").keys(1, 1, 1).acl("@list")
-                .doc("list", "1.0.0", "Remove and get the first elements in a list").run((c, a) -> pop(c, a, true)));
+                .doc("list", "1.0.0", "Remove and get the first elements in a list")
+                .complexity("O(N) where N is the number of elements returned").keySpecFlags("RW access delete")
+                .run((c, a) -> pop(c, a, true)));
         t.add(command("rpop", -2).flags("write fast").keys(1, 1, 1).acl("@list")
-                .doc("list", "1.0.0", "Remove and get the last elements in a list").run((c, a) -> pop(c, a, false)));
+                .doc("list", "1.0.0", "Remove and get the last elements in a list")
+                .complexity("O(N) where N is the number of elements returned").keySpecFlags("RW access delete")
+                .run((c, a) -> pop(c, a, false)));
         t.add(command("llen", 2).flags("readonly fast").keys(1, 1, 1).acl("@list")
-                .doc("list", "1.0.0", "Get the length of a list").run(this::llen));
+                .doc("list", "1.0.0", "Get the length of a list")
+                .complexity("O(1)").keySpecFlags("RO")
+                .run(this::llen));
         t.add(command("lrange", 4).flags("readonly").keys(1, 1, 1).acl("@list")
-                .doc("list", "1.0.0", "Get a range of elements from a list").run(this::lrange));
+                .doc("list", "1.0.0", "Get a range of elements from a list")
+                .complexity("O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.").keySpecFlags("RO access")
+                .run(this::lrange));
         t.add(command("lindex", 3).flags("readonly").keys(1, 1, 1).acl("@list")
-                .doc("list", "1.0.0", "Get an element from a list by its index").run(this::lindex));
+                .doc("list", "1.0.0", "Get an element from a list by its index")
+                .complexity("O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).").keySpecFlags("RO access")
+                .run(this::lindex));
         t.add(command("lset", 4).flags("write denyoom").keys(1, 1, 1).acl("@list")
-                .doc("list", "1.0.0", "Set the value of an element in a list by its index").run(this::lset));
+                .doc("list", "1.0.0", "Set the value of an element in a list by its index")
+                .complexity("O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).").keySpecFlags("RW update")
+                .run(this::lset));
         t.add(command("linsert", 5).flags("write denyoom").keys(1, 1, 1).acl("@list")
-                .doc("list", "2.2.0", "Insert an element before or after another element in a list").run(this::linsert));
+                .doc("list", "2.2.0", "Insert an element before or after another element in a list")
+                .complexity("O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).").keySpecFlags("RW insert")
+                .run(this::linsert));
         t.add(command("lrem", 4).flags("write").keys(1, 1, 1).acl("@list")
-                .doc("list", "1.0.0", "Remove elements from a list").run(this::lrem));
+                .doc("list", "1.0.0", "Remove elements from a list")
+                .complexity("O(N+M) where N is the length of the list and M is the number of elements removed.").keySpecFlags("RW delete")
+                .run(this::lrem));
         t.add(command("ltrim", 4).flags("write").keys(1, 1, 1).acl("@list")
-                .doc("list", "1.0.0", "Trim a list to the specified range").run(this::ltrim));
+                .doc("list", "1.0.0", "Trim a list to the specified range")
+                .complexity("O(N) where N is the number of elements to be removed by the operation.").keySpecFlags("RW delete")
+                .run(this::ltrim));
         t.add(command("lpos", -3).flags("readonly").keys(1, 1, 1).acl("@list")
-                .doc("list", "6.0.6", "Return the index of matching elements on a list").run(this::lpos));
+                .doc("list", "6.0.6", "Return the index of matching elements on a list")
+                .complexity("O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.").keySpecFlags("RO access")
+                .run(this::lpos));
         t.add(command("rpoplpush", 3).flags("write denyoom").keys(1, 2, 1).acl("@list")
-                .doc("list", "1.2.0", "Remove the last element in a list, prepend it to another list and return it").run(this::rpoplpush));
+                .doc("list", "1.2.0", "Remove the last element in a list, prepend it to another list and return it")
+                .complexity("O(1)").keySpecFlags("RW access delete")
+                .run(this::rpoplpush));
         t.add(command("lmove", 5).flags("write denyoom").keys(1, 2, 1).acl("@list")
-                .doc("list", "6.2.0", "Pop an element from a list, push it to another list and return it").run(this::lmove));
+                .doc("list", "6.2.0", "Pop an element from a list, push it to another list and return it")
+                .complexity("O(1)").keySpecFlags("RW access delete")
+                .run(this::lmove));
         t.add(command("lmpop", -4).flags("write").keys(numKeysAt(1)).acl("@list")
-                .doc("list", "7.0.0", "Pop elements from a list").run((c, a) -> mpop(c, a, 1, false)));
+                .doc("list", "7.0.0", "Pop elements from a list")
+                .complexity("O(N+M) where N is the number of provided keys and M is the number of elements returned.").keySpecFlags("RW access delete")
+                .run((c, a) -> mpop(c, a, 1, false)));
         t.add(command("blpop", -3).flags("write noscript blocking").keys(1, -2, 1).acl("@list")
                 .doc("list", "2.0.0", "Remove and get the first element in a list, or block until one is available")
+                .complexity("O(N) where N is the number of provided keys.").keySpecFlags("RW access delete")
                 .run((c, a) -> bpop(c, a, true)));
         t.add(command("brpop", -3).flags("write noscript blocking").keys(1, -2, 1).acl("@list")
                 .doc("list", "2.0.0", "Remove and get the last element in a list, or block until one is available")
+                .complexity("O(N) where N is the number of provided keys.").keySpecFlags("RW access delete")
                 .run((c, a) -> bpop(c, a, false)));
         t.add(command("brpoplpush", 4).flags("write denyoom noscript blocking").keys(1, 2, 1).acl("@list")
                 .doc("list", "2.2.0", "Pop an element from a list, push it to another list and return it; or block until one is available")
+                .complexity("O(1)").keySpecFlags("RW access delete")
                 .run(this::brpoplpush));
         t.add(command("blmove", 6).flags("write denyoom noscript blocking").keys(1, 2, 1).acl("@list")
                 .doc("list", "6.2.0", "Pop an element from a list, push it to another list and return it; or block until one is available")
+                .complexity("O(1)").keySpecFlags("RW access delete")
                 .run(this::blmove));
         t.add(command("blmpop", -5).flags("write blocking").keys(numKeysAt(2)).acl("@list")
-                .doc("list", "7.0.0", "Pop elements from a list, or block until one is available").run((c, a) -> mpop(c, a, 2, true)));
+                .doc("list", "7.0.0", "Pop elements from a list, or block until one is available")
+                .complexity("O(N+M) where N is the number of provided keys and M is the number of elements returned.").keySpecFlags("RW access delete")
+                .run((c, a) -> mpop(c, a, 2, true)));
     }
 
     /** LMPOP / BLMPOP key positions: numkeys at argv[idx], then that many keys. */

@@ -91,7 +91,7 @@ public final class BlockingRegistry {
      * with nothing to pop answers as if it timed out at once.
      */
     public boolean mayBlock(Client c) {
-        return c.channel() != null && !c.isMaster() && !node.dispatcher().inExec();
+        return c.channel() != null && !c.denyBlocking && !c.isMaster() && !node.dispatcher().inExec();
     }
 
     /** Blocks c on keys; timeoutMs 0 = forever. A key listed twice is waited on once. */

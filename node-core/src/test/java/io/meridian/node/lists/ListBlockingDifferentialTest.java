@@ -302,6 +302,104 @@ class ListBlockingDifferentialTest {
         });
     }
 
+    @Test
+    void aTransactionThatPushesServesTheWaiterAfterExec() {
+        same(6, (t, out) -> {
+            try (RawReplies a = t.connect(); RawReplies b = t.connect()) {
+                a.send("BLPOP", "k", "0");
+                t.awaitBlocked(1);
+                out.add(b.call("MULTI"));
+                out.add(b.call("RPUSH", "k", "first"));
+                out.add(b.call("LPOP", "k"));
+                out.add(b.call("RPUSH", "k", "second", "third"));
+                out.add(b.call("EXEC"));
+                out.add(a.read());
+                out.add(b.call("LRANGE", "k", "0", "-1"));
+            }
+        });
+    }
+
+    @Test
+    void aKeyPushedAndEmptiedInOneTransactionServesNobody() {
+        same(6, (t, out) -> {
+            try (RawReplies a = t.connect(); RawReplies b = t.connect()) {
+                a.send("BRPOP", "k", "0");
+                t.awaitBlocked(1);
+                out.add(b.call("MULTI"));
+                out.add(b.call("RPUSH", "k", "x"));
+                out.add(b.call("DEL", "k"));
+                out.add(b.call("EXEC"));
+                t.awaitBlocked(1);
+                out.add(b.call("RPUSH", "k", "y"));
+                out.add(a.read());
+            }
+        });
+    }
+
+    @Test
+    void insideMultiBlockingCommandsDoNotBlock() {
+        same(5, (t, out) -> {
+            try (RawReplies a = t.connect()) {
+                out.add(a.call("RPUSH", "full", "1", "2"));
+                out.add(a.call("MULTI"));
+                for (String[] cmd : new String[][]{{"BLPOP", "empty", "0"}, {"BRPOP", "empty", "full", "0"},
+                        {"BLMOVE", "empty", "dst", "LEFT", "RIGHT", "0"}, {"BRPOPLPUSH", "empty", "dst", "0"},
+                        {"BLMPOP", "0", "1", "empty", "LEFT"}, {"BLMOVE", "full", "dst", "left", "RIGHT", "0"}}) {
+                    out.add(a.call(cmd));
+                }
+                out.add(a.call("EXEC"));
+                out.add(a.call("HELLO", "3").startsWith("%") ? "hello" : "no hello");
+                out.add(a.call("MULTI"));
+                out.add(a.call("BLPOP", "empty", "0"));
+                out.add(a.call("BLMOVE", "empty", "dst", "LEFT", "RIGHT", "0"));
+                out.add(a.call("BLMPOP", "0", "1", "empty", "LEFT"));
+                out.add(a.call("EXEC"));
+            }
+        });
+    }
+
+    @Test
+    void resp3RepliesOfServedAndTimedOutClients() {
+        same(3, (t, out) -> {
+            try (RawReplies a = t.connect(); RawReplies b = t.connect()) {
+                out.add(a.call("HELLO", "3").startsWith("%") ? "hello" : "no hello");
+                out.add(a.call("BLPOP", "k", "0.05"));
+                out.add(a.call("BLMOVE", "k", "d", "LEFT", "LEFT", "0.05"));
+                out.add(a.call("BLMPOP", "0.05", "1", "k", "LEFT"));
+                a.send("BLMPOP", "0", "1", "k", "LEFT", "COUNT", "2");
+                t.awaitBlocked(1);
+                out.add(b.call("RPUSH", "k", "1", "2", "3"));
+                out.add(a.read());
+                a.send("BRPOP", "k", "0");
+                t.awaitBlocked(0);
+                out.add(a.read());
+            }
+        });
+    }
+
+    @Test
+    void clientUnblockAnswersTheTimeoutReplyOrAnError() {
+        same(0, (t, out) -> {
+            try (RawReplies a = t.connect(); RawReplies b = t.connect()) {
+                String id = a.call("CLIENT", "ID").replaceAll("[^0-9]", "");
+                a.send("BLPOP", "k", "0");
+                t.awaitBlocked(1);
+                out.add(b.call("CLIENT", "UNBLOCK", id));
+                out.add(a.read());
+                a.send("BLMOVE", "k", "d", "LEFT", "LEFT", "0");
+                t.awaitBlocked(1);
+                out.add(b.call("CLIENT", "UNBLOCK", id, "TIMEOUT"));
+                out.add(a.read());
+                a.send("BLMPOP", "0", "1", "k", "LEFT");
+                t.awaitBlocked(1);
+                out.add(b.call("CLIENT", "UNBLOCK", id, "ERROR"));
+                out.add(a.read());
+                out.add(b.call("CLIENT", "UNBLOCK", id));
+                out.add(a.call("PING"));
+            }
+        });
+    }
+
     private static byte[] concat(byte[]... parts) {
         java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
         for (byte[] p : parts) b.writeBytes(p);
