@@ -261,6 +261,19 @@ class ClientControlTest {
     }
 
     @Test
+    void bindListensOnlyWhereAsked() throws Exception {
+        // "-" marks an address that may be missing (Redis 7's "bind 127.0.0.1 -::1")
+        try (TestNode n = TestNode.start("--bind", "127.0.0.2 -192.0.2.123")) {
+            try (RespClient c = new RespClient("127.0.0.2", n.port())) {
+                assertEquals(new RespClient.Simple("PONG"), c.call("PING"));
+                String line = (String) c.call("CLIENT", "INFO");
+                assertEquals("127.0.0.2:" + n.port(), field(line, "laddr"));
+            }
+            assertThrows(java.net.ConnectException.class, () -> new java.net.Socket("127.0.0.1", n.port()).close());
+        }
+    }
+
+    @Test
     void helloSwitchesProtocolPerConnection() {
         try (TestNode n = TestNode.start(); RespClient a = new RespClient(n.host(), n.port()); RespClient b = new RespClient(n.host(), n.port())) {
             Object hello = a.call("HELLO", "3");
