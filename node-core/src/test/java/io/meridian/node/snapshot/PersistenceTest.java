@@ -23,12 +23,12 @@ class PersistenceTest {
     @Test
     void bgsaveUnderWritesGivesAFileRealRedisLoads() throws Exception {
         try (TestNode node = TestNode.start("--repl-log-enabled", "no");
-             Jedis j = new Jedis(node.host(), node.port())) {
+             Jedis j = new Jedis(node.host(), node.port(), 30_000)) {
             fill(j, 50_000);
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong writes = new AtomicLong();
             Thread writer = new Thread(() -> {
-                try (Jedis w = new Jedis(node.host(), node.port())) {
+                try (Jedis w = new Jedis(node.host(), node.port(), 30_000)) {
                     while (!stop.get()) {
                         long i = writes.incrementAndGet();
                         w.set("k" + (i % 60_000), "changed" + i);
@@ -62,7 +62,7 @@ class PersistenceTest {
         String replid;
         long keys;
         try (TestNode node = TestNode.start("--repl-log-enabled", "no");
-             Jedis j = new Jedis(node.host(), node.port())) {
+             Jedis j = new Jedis(node.host(), node.port(), 30_000)) {
             dir = node.dir();
             fill(j, 5000);
             keys = j.dbSize() + 1;
@@ -75,7 +75,7 @@ class PersistenceTest {
             assertTrue(j.lastsave() > 0);
         }
         try (TestNode node = TestNode.start("--repl-log-enabled", "no", "--dir", dir.toString());
-             Jedis j = new Jedis(node.host(), node.port())) {
+             Jedis j = new Jedis(node.host(), node.port(), 30_000)) {
             assertEquals(digest, new String((byte[]) j.sendCommand(() -> "DEBUG".getBytes(), "DIGEST")));
             assertEquals(replid, field(j.info("replication"), "master_replid"));
             assertEquals(Long.toString(keys), field(j.info("persistence"), "rdb_last_load_keys_loaded"));
@@ -88,7 +88,7 @@ class PersistenceTest {
     void aCorruptDumpStopsStartUpWithAClearError() throws Exception {
         Path dir;
         try (TestNode node = TestNode.start("--repl-log-enabled", "no");
-             Jedis j = new Jedis(node.host(), node.port())) {
+             Jedis j = new Jedis(node.host(), node.port(), 30_000)) {
             dir = node.dir();
             fill(j, 2000);
             j.save();
@@ -108,7 +108,7 @@ class PersistenceTest {
     @Test
     void savePointsAndMisconf() throws Exception {
         try (TestNode node = TestNode.start("--repl-log-enabled", "no", "--save", "1 1");
-             Jedis j = new Jedis(node.host(), node.port())) {
+             Jedis j = new Jedis(node.host(), node.port(), 30_000)) {
             long before = j.lastsave();
             j.set("a", "1");
             long deadline = System.currentTimeMillis() + 15_000;
@@ -175,7 +175,12 @@ class PersistenceTest {
         Path dir = Files.createTempDirectory("meridian-redis-load");
         Files.copy(rdb, dir.resolve("dump.rdb"), StandardCopyOption.REPLACE_EXISTING);
         try (RealRedis r = RealRedis.start("--dir", dir.toString(), "--dbfilename", "dump.rdb");
-             Jedis j = new Jedis(r.host(), r.port())) {
+             Jedis j = new Jedis(r.host(), r.port(), 30_000)) {
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (j.info("persistence").contains("loading:1")) {
+                assertTrue(System.currentTimeMillis() < deadline, "real Redis still loading after 30 s");
+                Thread.sleep(20);
+            }
             return new String((byte[]) j.sendCommand(() -> "DEBUG".getBytes(), "DIGEST"));
         }
     }
