@@ -86,7 +86,7 @@ public final class SortedSetCommands implements CommandFamily {
                 .doc(g, "2.8.9", "Count the number of members in a sorted set between a given lexicographical range").run(this::zlexcount));
         t.add(command("zrange", -4).flags("readonly").keys(1, 1, 1).acl("@sortedset")
                 .doc(g, "1.2.0", "Return a range of members in a sorted set").run((c, a) -> zrange(c, a, 1, false, RangeType.AUTO, Direction.AUTO)));
-        t.add(command("zrangestore", -5).flags("write denyoom").keys(1, 2, 1).keySpecFlags("OW update").acl("@sortedset")
+        t.add(command("zrangestore", -5).flags("write denyoom").keys(1, 2, 1).keySpec("OW update", 1, 0, 1).keySpec("RO access", 2, 0, 1).acl("@sortedset")
                 .doc(g, "6.2.0", "Store a range of members from sorted set into another key").run((c, a) -> zrange(c, a, 2, true, RangeType.AUTO, Direction.AUTO)));
         t.add(command("zrevrange", -4).flags("readonly").keys(1, 1, 1).acl("@sortedset")
                 .doc(g, "1.2.0", "Return a range of members in a sorted set, by index, with scores ordered from high to low").run((c, a) -> zrange(c, a, 1, false, RangeType.RANK, Direction.REVERSE)));
@@ -112,19 +112,19 @@ public final class SortedSetCommands implements CommandFamily {
             System.arraycopy(src, 0, k, 1, src.length);
             return k;
         };
-        t.add(command("zunion", -3).flags("readonly").keys(0, 0, 0, numkeysAt1).acl("@sortedset")
+        t.add(command("zunion", -3).flags("readonly").keys(0, 0, 0, numkeysAt1).keySpecKeynum("RO access", 1, 0, 1, 1).acl("@sortedset")
                 .doc(g, "6.2.0", "Add multiple sorted sets").run((c, a) -> setOp(c, a, null, 1, SetOp.UNION, false)));
-        t.add(command("zinter", -3).flags("readonly").keys(0, 0, 0, numkeysAt1).acl("@sortedset")
+        t.add(command("zinter", -3).flags("readonly").keys(0, 0, 0, numkeysAt1).keySpecKeynum("RO access", 1, 0, 1, 1).acl("@sortedset")
                 .doc(g, "6.2.0", "Intersect multiple sorted sets").run((c, a) -> setOp(c, a, null, 1, SetOp.INTER, false)));
-        t.add(command("zdiff", -3).flags("readonly").keys(0, 0, 0, numkeysAt1).acl("@sortedset")
+        t.add(command("zdiff", -3).flags("readonly").keys(0, 0, 0, numkeysAt1).keySpecKeynum("RO access", 1, 0, 1, 1).acl("@sortedset")
                 .doc(g, "6.2.0", "Subtract multiple sorted sets").run((c, a) -> setOp(c, a, null, 1, SetOp.DIFF, false)));
-        t.add(command("zintercard", -3).flags("readonly").keys(0, 0, 0, numkeysAt1).acl("@sortedset")
+        t.add(command("zintercard", -3).flags("readonly").keys(0, 0, 0, numkeysAt1).keySpecKeynum("RO access", 1, 0, 1, 1).acl("@sortedset")
                 .doc(g, "7.0.0", "Intersect multiple sorted sets and return the cardinality of the result").run((c, a) -> setOp(c, a, null, 1, SetOp.INTER, true)));
-        t.add(command("zunionstore", -4).flags("write denyoom").keys(1, 1, 1, storeNumkeysAt2).keySpecFlags("OW update").acl("@sortedset")
+        t.add(command("zunionstore", -4).flags("write denyoom").keys(1, 1, 1, storeNumkeysAt2).keySpec("OW update", 1, 0, 1).keySpecKeynum("RO access", 2, 0, 1, 1).acl("@sortedset")
                 .doc(g, "2.0.0", "Add multiple sorted sets and store the resulting sorted set in a new key").run((c, a) -> setOp(c, a, a[1], 2, SetOp.UNION, false)));
-        t.add(command("zinterstore", -4).flags("write denyoom").keys(1, 1, 1, storeNumkeysAt2).keySpecFlags("OW update").acl("@sortedset")
+        t.add(command("zinterstore", -4).flags("write denyoom").keys(1, 1, 1, storeNumkeysAt2).keySpec("OW update", 1, 0, 1).keySpecKeynum("RO access", 2, 0, 1, 1).acl("@sortedset")
                 .doc(g, "2.0.0", "Intersect multiple sorted sets and store the resulting sorted set in a new key").run((c, a) -> setOp(c, a, a[1], 2, SetOp.INTER, false)));
-        t.add(command("zdiffstore", -4).flags("write denyoom").keys(1, 1, 1, storeNumkeysAt2).keySpecFlags("OW update").acl("@sortedset")
+        t.add(command("zdiffstore", -4).flags("write denyoom").keys(1, 1, 1, storeNumkeysAt2).keySpec("OW update", 1, 0, 1).keySpecKeynum("RO access", 2, 0, 1, 1).acl("@sortedset")
                 .doc(g, "6.2.0", "Subtract multiple sorted sets and store the resulting sorted set in a new key").run((c, a) -> setOp(c, a, a[1], 2, SetOp.DIFF, false)));
         t.add(command("zrandmember", -2).flags("readonly").keys(1, 1, 1).tips("nondeterministic_output").acl("@sortedset")
                 .doc(g, "6.2.0", "Get one or multiple random elements from a sorted set").run(this::zrandmember));
@@ -132,7 +132,7 @@ public final class SortedSetCommands implements CommandFamily {
                 .doc(g, "5.0.0", "Remove and return members with the lowest scores in a sorted set").run((c, a) -> zpop(c, a, false)));
         t.add(command("zpopmax", -2).flags("write fast").keys(1, 1, 1).keySpecFlags("RW access delete").acl("@sortedset")
                 .doc(g, "5.0.0", "Remove and return members with the highest scores in a sorted set").run((c, a) -> zpop(c, a, true)));
-        t.add(command("zmpop", -4).flags("write").keys(0, 0, 0, numkeysAt1).keySpecFlags("RW access delete").acl("@sortedset")
+        t.add(command("zmpop", -4).flags("write").keys(0, 0, 0, numkeysAt1).keySpecKeynum("RW access delete", 1, 0, 1, 1).acl("@sortedset")
                 .doc(g, "7.0.0", "Remove and return members with scores in a sorted set").run((c, a) -> zmpop(c, a, 1, false)));
         t.add(command("bzpopmin", -3).flags("write noscript blocking fast").keys(1, -2, 1).keySpecFlags("RW access delete").acl("@sortedset")
                 .doc(g, "5.0.0", "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available")
@@ -140,7 +140,7 @@ public final class SortedSetCommands implements CommandFamily {
         t.add(command("bzpopmax", -3).flags("write noscript blocking fast").keys(1, -2, 1).keySpecFlags("RW access delete").acl("@sortedset")
                 .doc(g, "5.0.0", "Remove and return the member with the highest score from one or more sorted sets, or block until one is available")
                 .run((c, a) -> bzpop(c, a, true)));
-        t.add(command("bzmpop", -5).flags("write blocking").keys(0, 0, 0, numkeys(2)).keySpecFlags("RW access delete").acl("@sortedset")
+        t.add(command("bzmpop", -5).flags("write blocking").keys(0, 0, 0, numkeys(2)).keySpecKeynum("RW access delete", 2, 0, 1, 1).acl("@sortedset")
                 .doc(g, "7.0.0", "Remove and return members with scores in a sorted set or block until one is available").run((c, a) -> zmpop(c, a, 2, true)));
         t.add(command("zscan", -3).flags("readonly").keys(1, 1, 1).tips("nondeterministic_output").acl("@sortedset")
                 .doc(g, "2.8.0", "Incrementally iterate sorted sets elements and associated scores").run(this::zscan));
