@@ -69,6 +69,7 @@ public final class Node implements KeyspaceEvents {
     private final InfoRegistry info = new InfoRegistry();
     private final LatencyMonitor latency;
     private final Shutdown shutdown = new Shutdown();
+    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
     /** The serverCron task, rescheduled when CONFIG SET hz changes its period. */
     private io.netty.util.concurrent.ScheduledFuture<?> cronTask;
     private final RespServer server;
@@ -151,6 +152,8 @@ public final class Node implements KeyspaceEvents {
     }
 
     public void stop() {
+        // SHUTDOWN stops the node and the JVM shutdown hook stops it again: the second call does nothing
+        if (!stopped.compareAndSet(false, true)) return;
         for (Runnable r : stopHooks) {
             try {
                 r.run();

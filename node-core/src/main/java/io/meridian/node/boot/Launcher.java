@@ -53,7 +53,9 @@ public final class Launcher {
         LOG.info("Running mode=standalone, port={}. PID: {}", config.get("port"), ProcessHandle.current().pid());
         ctx.registerSingleton(Config.class, config);
         try {
-            ctx.getBean(Node.class);
+            Node node = ctx.getBean(Node.class);
+            // SHUTDOWN ends the process with status 0, as redis-server does
+            node.shutdown().afterStop(() -> System.exit(0));
         } catch (RuntimeException e) {
             Throwable root = e;
             while (root.getCause() != null) root = root.getCause();

@@ -158,7 +158,8 @@ public final class ConfigRewriter {
                 }
                 rewriteLine(name, name + " " + (value.isEmpty() ? "\"\"" : value), true);
             }
-            case PERCENTILES -> rewriteLine(name, name + " " + (value.isEmpty() ? "\"\"" : value), !isDefault);
+            // always written, defaults included, as Redis does
+            case PERCENTILES -> rewriteLine(name, name + " " + (value.isEmpty() ? "\"\"" : value), true);
             case NOTIFY_KEYSPACE_EVENTS -> rewriteLine(name, name + " " + repr(value), !value.isEmpty());
             case OOM_SCORE_ADJ_VALUES -> rewriteLine(name, name + " " + value, !isDefault);
             default -> rewritten.add(name);
