@@ -23,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 abstract class StreamTap implements AutoCloseable {
     /** How long to keep listening after the expected commands arrived, to catch extra ones. */
-    static final long SETTLE_MS = 300;
+    static final long SETTLE_MS = 150;
 
     /** The commands propagated so far, waiting up to timeoutMs for at least n of them. */
     abstract List<String> commands(int n, long timeoutMs);
