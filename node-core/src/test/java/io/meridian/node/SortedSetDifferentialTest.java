@@ -367,4 +367,85 @@ class SortedSetDifferentialTest {
             d.assertSameDigest();
         }
     }
+
+    /** Members and scores of a raw ZRANDMEMBER reply, checking its RESP2/RESP3 shape on the way. */
+    private static List<String[]> randPairs(String raw, boolean withScores, boolean resp3) {
+        List<String[]> out = new ArrayList<>();
+        String[] lines = raw.split("\r\n");
+        int i = 1;
+        while (i < lines.length) {
+            if (withScores && resp3) {
+                org.junit.jupiter.api.Assertions.assertEquals("*2", lines[i++], raw);
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(lines[i].startsWith("$"), raw);
+            String member = lines[i + 1];
+            i += 2;
+            String score = null;
+            if (withScores) {
+                if (resp3) {
+                    org.junit.jupiter.api.Assertions.assertTrue(lines[i].startsWith(","), raw);
+                    score = lines[i].substring(1);
+                    i++;
+                } else {
+                    score = lines[i + 1];
+                    i += 2;
+                }
+            }
+            out.add(new String[]{member, score});
+        }
+        return out;
+    }
+
+    @Test
+    void zrandmemberRandomRepliesKeepTheirPromises() {
+        try (Differential d = new Differential(); ExactReplies x = new ExactReplies(d)) {
+            List<String> add = new ArrayList<>(List.of("ZADD", "small"));
+            List<String> addBig = new ArrayList<>(List.of("ZADD", "big"));
+            for (int i = 0; i < 200; i++) {
+                if (i < 10) {
+                    add.add(Integer.toString(i));
+                    add.add("s" + i);
+                }
+                addBig.add(i + ".5");
+                addBig.add("b" + i);
+            }
+            x.check(add.toArray(new String[0]));
+            x.check(addBig.toArray(new String[0]));
+            for (boolean resp3 : new boolean[]{false, true}) {
+                if (resp3) x.resp3();
+                for (String key : new String[]{"small", "big"}) {
+                    int size = key.equals("small") ? 10 : 200;
+                    for (long count : new long[]{1, 3, size / 2, size - 1, -1, -5, -size * 3L}) {
+                        for (boolean withScores : new boolean[]{false, true}) {
+                            for (boolean meridian : new boolean[]{false, true}) {
+                                String[] cmd = withScores ? new String[]{"ZRANDMEMBER", key, Long.toString(count), "WITHSCORES"}
+                                        : new String[]{"ZRANDMEMBER", key, Long.toString(count)};
+                                String raw = meridian ? x.meridian(cmd) : x.redis(cmd);
+                                List<String[]> pairs = randPairs(raw, withScores, resp3);
+                                String what = (meridian ? "meridian " : "redis ") + String.join(" ", cmd);
+                                org.junit.jupiter.api.Assertions.assertEquals(Math.abs(count), pairs.size(), what);
+                                java.util.Set<String> distinct = new java.util.HashSet<>();
+                                for (String[] p : pairs) {
+                                    distinct.add(p[0]);
+                                    int n = Integer.parseInt(p[0].substring(1));
+                                    org.junit.jupiter.api.Assertions.assertTrue(n >= 0 && n < size, what);
+                                    if (withScores) {
+                                        String want = key.equals("small") ? Integer.toString(n) : n + ".5";
+                                        org.junit.jupiter.api.Assertions.assertEquals(want, p[1], what);
+                                    }
+                                }
+                                if (count > 0) org.junit.jupiter.api.Assertions.assertEquals(pairs.size(), distinct.size(), what);
+                                if (count == -size * 3L) {
+                                    org.junit.jupiter.api.Assertions.assertTrue(distinct.size() > size / 3, what + " draws " + distinct.size());
+                                }
+                            }
+                        }
+                    }
+                }
+                String one = x.meridian("ZRANDMEMBER", "small");
+                org.junit.jupiter.api.Assertions.assertTrue(one.startsWith("$2\r\ns"), one);
+            }
+            d.assertSameDigest();
+        }
+    }
 }

@@ -124,6 +124,10 @@ class SortedSetDriversTest {
             assertEquals(500, j.zrandmember("j:big", -500).size());
             assertTrue(seen.containsAll(j.zrandmember("j:big", -500)));
             assertEquals(300, j.zrandmember("j:big", 1000).size());
+            // a reply too large for any buffer is refused up front (redis-server dies building it)
+            assertThrows(redis.clients.jedis.exceptions.JedisDataException.class, () -> j.zrandmember("j:big", -9_000_000_000_000_000_000L));
+            assertThrows(redis.clients.jedis.exceptions.JedisDataException.class, () -> j.zrandmember("j:big", -1_000_000_000L));
+            assertEquals(300, j.zcard("j:big"));
         }
     }
 

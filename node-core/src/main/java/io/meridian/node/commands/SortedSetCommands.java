@@ -47,6 +47,7 @@ public final class SortedSetCommands implements CommandFamily {
     static final String NUMKEYS = "ERR numkeys should be greater than 0";
     static final String COUNT_POSITIVE = "ERR count should be greater than 0";
     static final String INVALID_CURSOR = "ERR invalid cursor";
+    static final String RANDMEMBER_TOO_MANY = "ERR value is out of range";
     static final String RANDMEMBER_RANGE = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 
     private static final byte[] ZPOPMIN = Bytes.utf8("ZPOPMIN");
@@ -883,6 +884,11 @@ public final class SortedSetCommands implements CommandFamily {
         }
         // case 1: repetitions allowed (or a single member): independent draws
         if (!unique || count == 1) {
+            // a reply that cannot fit one 2 GB buffer (redis-server dies trying): refused before any byte
+            if (count > Integer.MAX_VALUE / (withScores ? 16 : 8)) {
+                c.error(RANDMEMBER_TOO_MANY);
+                return;
+            }
             c.array(withScores && c.resp == 2 ? count * 2 : count);
             for (long k = 0; k < count; k++) {
                 Node x = list.random();
