@@ -82,7 +82,15 @@ class JedisConnectionTest {
 
     @Test
     void transactionsAndWatch() {
-        try (TestNode n = TestNode.start(); Jedis j = new Jedis(n.host(), n.port()); Jedis other = new Jedis(n.host(), n.port())) {
+        try (TestNode n = TestNode.start()) {
+            transactionsAndWatch(n, false);
+            transactionsAndWatch(n, true);
+        }
+    }
+
+    private static void transactionsAndWatch(TestNode n, boolean resp3) {
+        try (Jedis j = jedis(n, resp3, null); Jedis other = jedis(n, resp3, null)) {
+            j.del("s", "n", "w", "d");
             Transaction t = j.multi();
             Response<String> set = t.set("s", "text");
             Response<Long> bad = t.incr("s");
@@ -131,7 +139,14 @@ class JedisConnectionTest {
 
     @Test
     void publishSubscribe() throws Exception {
-        try (TestNode n = TestNode.start(); Jedis sub = new Jedis(n.host(), n.port()); Jedis pub = new Jedis(n.host(), n.port())) {
+        try (TestNode n = TestNode.start()) {
+            publishSubscribe(n, false);
+            publishSubscribe(n, true);
+        }
+    }
+
+    private static void publishSubscribe(TestNode n, boolean resp3) throws Exception {
+        try (Jedis sub = jedis(n, resp3, null); Jedis pub = jedis(n, resp3, null)) {
             List<String> got = new CopyOnWriteArrayList<>();
             CountDownLatch subscribed = new CountDownLatch(2);
             CountDownLatch messages = new CountDownLatch(3);

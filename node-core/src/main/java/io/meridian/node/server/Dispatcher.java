@@ -61,8 +61,7 @@ public final class Dispatcher {
 
     private void processNow(Client c, byte[][] argv) {
         if (argv.length == 0) return;
-        node.keyspace().tick();
-        c.lastInteraction = node.clock().millis();
+        c.lastInteraction = node.keyspace().tick();
         c.currentArgv = argv;
         c.redactMask = 0;
         try {
