@@ -83,6 +83,10 @@ final class DebugCommand {
                 populate(c, argv);
                 return;
             }
+            case "reload" -> {
+                reload(c, argv);
+                return;
+            }
             case "change-repl-id" -> {
                 if (argc != 2) break;
                 c.node().log().warn("Changing replication IDs after receiving DEBUG change-repl-id");
@@ -117,6 +121,19 @@ final class DebugCommand {
                 "    it is used instead of the 'key' prefix. These are not propagated to",
                 "    replicas. Cluster slots are not respected so keys not belonging to the",
                 "    current node can be created in cluster mode.",
+                "RELOAD [option ...]",
+                "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+                "    * MERGE: conflicting keys will be loaded from RDB.",
+                "    * NOFLUSH: the existing database will not be removed before load, but",
+                "      conflicting keys will generate an exception and kill the server.",
+                "    * NOSAVE: the database will be loaded from an existing RDB file.",
+                "    Examples:",
+                "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+                "      the database.",
+                "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+                "      existing RDB file.",
+                "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+                "      file to the database.",
                 "PROTOCOL <type>",
                 "    Reply with a test value of the specified type. <type> can be: string,",
                 "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
@@ -208,6 +225,73 @@ final class DebugCommand {
         } catch (ReflectiveOperationException ex) {
             return 1;
         }
+    }
+
+    // DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]
+    private static void reload(Client c, byte[][] argv) {
+        boolean flush = true, save = true, merge = false;
+        for (int j = 2; j < argv.length; j++) {
+            if (Args.is(argv[j], "merge")) merge = true;
+            else if (Args.is(argv[j], "noflush")) flush = false;
+            else if (Args.is(argv[j], "nosave")) save = false;
+            else {
+                c.error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+                return;
+            }
+        }
+        Node node = c.node();
+        io.meridian.node.snapshot.Persistence p = node.persistence();
+        c.preventPropagation = true;
+        if (save) {
+            try {
+                p.save();
+            } catch (java.io.IOException | RuntimeException e) {
+                node.log().warn("DEBUG RELOAD: save failed: {}", e.getMessage());
+                c.error("ERR");
+                return;
+            }
+        }
+        long dirty = node.stats().dirty;
+        try {
+            java.nio.file.Path path = p.rdbPath();
+            long size = java.nio.file.Files.size(path);
+            if (flush) {
+                for (int i = 0; i < node.keyspace().size(); i++) node.keyspace().db(i).clear();
+                p.load(path, size, node.keyspace());
+            } else {
+                io.meridian.node.keyspace.Keyspace loaded = new io.meridian.node.keyspace.Keyspace(node.keyspace().size(), node.clock());
+                p.load(path, size, loaded);
+                if (!mergeInto(node, loaded, merge)) {
+                    c.error("ERR Error trying to load the RDB dump");
+                    return;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            node.log().warn("DEBUG RELOAD: load failed: {}", e.getMessage());
+            c.error("ERR Error trying to load the RDB dump");
+            return;
+        } finally {
+            // reloading is not a change of the dataset: save points do not fire for it
+            node.stats().dirty = dirty;
+        }
+        node.log().warn("DB reloaded by DEBUG RELOAD");
+        c.ok();
+    }
+
+    /** NOFLUSH: adds the loaded keys; a key present in both is an error unless MERGE lets the file's win. */
+    private static boolean mergeInto(Node node, io.meridian.node.keyspace.Keyspace loaded, boolean merge) {
+        for (int i = 0; i < loaded.size(); i++) {
+            io.meridian.node.keyspace.Database from = loaded.db(i), to = node.keyspace().db(i);
+            boolean[] conflict = {false};
+            if (!merge) from.forEach(e -> conflict[0] |= to.find(e.key) != null);
+            if (conflict[0]) return false;
+            from.forEach(e -> {
+                to.delete(e.key);
+                Entry n = to.add(e.key, e.value);
+                if (e.expireAt >= 0) to.setExpire(n, e.expireAt);
+            });
+        }
+        return true;
     }
 
     // DEBUG PROTOCOL <type>

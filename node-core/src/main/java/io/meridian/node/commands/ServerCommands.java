@@ -196,7 +196,17 @@ public final class ServerCommands implements CommandFamily {
 
     void flushall(Client c, byte[][] argv) {
         if (!flushMode(c, argv)) return;
-        flushAll(c.node());
+        Node node = c.node();
+        flushAll(node);
+        // with save points, the empty dataset is saved at once, as Redis's flushAllDataAndResetRDB
+        var p = node.persistence();
+        if (p != null && !node.config().savePoints().isEmpty() && !p.bgsaveInProgress()) {
+            try {
+                p.save();
+            } catch (java.io.IOException | RuntimeException e) {
+                node.log().warn("FLUSHALL could not save the empty dataset: {}", e.getMessage());
+            }
+        }
         c.propagate(argv);
         c.ok();
     }

@@ -112,6 +112,31 @@ class ConfigEffectTest {
         }
     }
 
+    @Test
+    void instantaneousOpsAndMemoryUsage() throws Exception {
+        try (TestNode n = TestNode.start(); RespClient c = new RespClient(n.host(), n.port())) {
+            long deadline = System.currentTimeMillis() + 20_000;
+            long ops = 0;
+            while (ops == 0 && System.currentTimeMillis() < deadline) {
+                for (int i = 0; i < 500; i++) c.send("PING");
+                for (int i = 0; i < 500; i++) c.read();
+                Thread.sleep(150);
+                String info = info(c, "stats");
+                ops = Long.parseLong(info.split("instantaneous_ops_per_sec:")[1].split("\r\n")[0]);
+            }
+            assertTrue(ops > 0, "instantaneous_ops_per_sec follows the command rate");
+
+            c.call("SET", "k", "x".repeat(1000));
+            c.call("RPUSH", "l", "a", "b", "c");
+            long str = (Long) c.call("MEMORY", "USAGE", "k");
+            assertTrue(str > 1000 && str < 2000, "about the value's size: " + str);
+            assertTrue((Long) c.call("MEMORY", "USAGE", "l", "SAMPLES", "0") > 0);
+            assertEquals(null, c.call("MEMORY", "USAGE", "nokey"));
+            assertTrue(asVerbatim(c.call("MEMORY", "DOCTOR")).text().startsWith("Hi Sam"));
+            assertEquals(OK, c.call("MEMORY", "PURGE"));
+        }
+    }
+
     private static RespClient.Verbatim asVerbatim(Object o) {
         if (o instanceof String s) return new RespClient.Verbatim("txt", s);
         return assertInstanceOf(RespClient.Verbatim.class, o);

@@ -213,6 +213,38 @@ class ServerDifferentialTest {
     }
 
     @Test
+    void debugReloadSavesAndLoadsTheDataset() {
+        try (Differential d = new Differential()) {
+            d.script(
+                    new String[]{"DEBUG", "RELOAD", "bogus"},
+                    new String[]{"SET", "s", "v"},
+                    new String[]{"SET", "t", "w", "EX", "1000"},
+                    new String[]{"RPUSH", "l", "a", "b", "c"},
+                    new String[]{"HSET", "h", "f", "1", "g", "2"},
+                    new String[]{"SADD", "set", "1", "2", "x"},
+                    new String[]{"ZADD", "z", "1", "a", "2.5", "b"},
+                    new String[]{"SELECT", "4"},
+                    new String[]{"SET", "other", "db"},
+                    new String[]{"SELECT", "0"},
+                    new String[]{"DEBUG", "RELOAD"},
+                    new String[]{"DBSIZE"},
+                    new String[]{"LRANGE", "l", "0", "-1"},
+                    new String[]{"ZRANGE", "z", "0", "-1", "WITHSCORES"},
+                    new String[]{"SET", "s", "changed"},
+                    new String[]{"DEL", "l"},
+                    new String[]{"SET", "fresh", "1"},
+                    new String[]{"DEBUG", "RELOAD", "NOSAVE", "NOFLUSH", "MERGE"},
+                    new String[]{"GET", "s"},
+                    new String[]{"LRANGE", "l", "0", "-1"},
+                    new String[]{"GET", "fresh"},
+                    new String[]{"DEBUG", "RELOAD", "NOSAVE"},
+                    new String[]{"GET", "fresh"},
+                    new String[]{"DBSIZE"});
+            d.assertSameDigest();
+        }
+    }
+
+    @Test
     void debugProtocolInResp3() {
         try (Differential d = new Differential()) {
             d.resp3();
