@@ -448,4 +448,23 @@ class SortedSetDifferentialTest {
             d.assertSameDigest();
         }
     }
+
+    @Test
+    void ttlsAndWatchedKeysSeeOnlyRealChanges() {
+        try (Differential d = new Differential(); ExactReplies x = new ExactReplies(d)) {
+            run(x, "ZADD z 1 a 2 b", "EXPIRE z 1000", "ZADD z 3 c", "ZREM z c", "ZINCRBY z 1 a", "ZPOPMIN z", "TTL z",
+                    "ZADD dst 1 x", "EXPIRE dst 1000", "ZUNIONSTORE dst 1 z", "TTL dst", "EXPIRE dst 1000",
+                    "ZRANGESTORE dst z 0 -1", "TTL dst", "EXPIRE dst 1000", "ZRANGESTORE dst z 5 10", "EXISTS dst",
+                    // no-ops leave a WATCH alone
+                    "WATCH z", "ZADD z NX 9 b", "ZADD z XX 9 nope", "ZADD z 2 b", "ZADD z GT 1 b", "ZREM z nope",
+                    "ZREMRANGEBYSCORE z 100 200", "ZREMRANGEBYLEX z [x [y", "ZREMRANGEBYRANK z 5 9", "ZINCRBY z 0 b",
+                    "ZPOPMIN nokey", "ZMPOP 1 nokey MIN", "ZUNIONSTORE nodst 1 nokey", "ZRANGESTORE nodst2 nokey 0 -1",
+                    "ZRANGE z 0 -1", "ZSCORE z b", "ZRANDMEMBER z", "ZCARD z", "MULTI", "PING", "EXEC",
+                    // real changes touch it
+                    "WATCH z", "ZADD z 5 b", "MULTI", "PING", "EXEC", "WATCH z", "ZREM z b", "MULTI", "PING", "EXEC",
+                    "ZADD w 1 a", "WATCH w", "ZINTERSTORE w 2 w nokey", "MULTI", "PING", "EXEC", "EXISTS w",
+                    "ZADD w 1 a", "WATCH w", "ZPOPMAX w", "MULTI", "PING", "EXEC");
+            d.assertSameDigest();
+        }
+    }
 }
