@@ -26,7 +26,11 @@ class KeyDifferentialTest {
 
     @AfterEach
     void stop() {
-        d.close();
+        try {
+            DigestCheck.assertSameDigest(d);
+        } finally {
+            d.close();
+        }
     }
 
     private void lines(String... lines) {
@@ -88,6 +92,28 @@ class KeyDifferentialTest {
                 "SET m2 v EX 1000", "MOVE m2 2", "SELECT 2", "TTL m2", "SELECT 0", "SET m2 other", "SELECT 2",
                 "MOVE m2 0", "GET m2", "SELECT 0", "GET m2", "MOVE list 3", "SELECT 3", "TYPE list", "SELECT 0",
                 "MOVE m", "MOVE m 1 2");
+    }
+
+    @Test
+    void copyIsDeepAndKeepsEncodings() {
+        List<String> big = new ArrayList<>(List.of("HSET", "bighash"));
+        for (int i = 0; i < 200; i++) {
+            big.add("f" + i);
+            big.add("v" + i);
+        }
+        d.check(big.toArray(new String[0]));
+        lines("HSET h a 1 b 2", "SADD ints 1 2 3", "SADD strs a b c", "ZADD z 1 a 2 b", "RPUSH l a b c",
+                "ZADD bigz 1 " + "x".repeat(100), "SET s 12345");
+        for (String k : new String[]{"bighash", "h", "ints", "strs", "z", "l", "bigz", "s"}) {
+            d.check("COPY", k, k + ":copy");
+            d.check("OBJECT", "ENCODING", k + ":copy");
+            d.check("COPY", k, k + ":db2", "DB", "2");
+        }
+        // changing the originals leaves the copies as they were
+        lines("HSET bighash f1 changed", "HSET h a changed", "SADD ints 4", "SREM strs a", "ZADD z 5 a", "RPUSH l d",
+                "ZREM bigz " + "x".repeat(100), "APPEND s 6", "HGET bighash:copy f1", "HGETALL h:copy", "SMEMBERS ints:copy",
+                "ZRANGE z:copy 0 -1 WITHSCORES", "LRANGE l:copy 0 -1", "ZCARD bigz:copy", "GET s:copy");
+        d.checkUnordered("SMEMBERS", "strs:copy");
     }
 
     @Test

@@ -24,7 +24,11 @@ class StringDifferentialTest {
 
     @AfterEach
     void stop() {
-        d.close();
+        try {
+            DigestCheck.assertSameDigest(d);
+        } finally {
+            d.close();
+        }
     }
 
     /** Each line is one command, split on spaces. */
