@@ -205,7 +205,7 @@ public final class BlockingRegistry {
             if (served) {
                 node.dispatcher().propagateServed(c);
                 c.select(saved);
-                unblock(c);
+                release(c);
             } else {
                 c.propagateAs = null;
                 c.select(saved);
@@ -216,13 +216,16 @@ public final class BlockingRegistry {
     /**
      * CLIENT UNBLOCK id [TIMEOUT|ERROR]: answers c as if it timed out, or with error (for
      * example {@link #UNBLOCKED_BY_CLIENT}), and unblocks it. False when c is not blocked here.
+     * c runs the commands that waited only after the current command, as Redis queues it
+     * for processUnblockedClients.
      */
     public boolean unblockWith(Client c, String error) {
         Client.Blocked b = c.blocked;
         if (b == null) return false;
         if (error != null) c.error(error);
         else b.waiter.timeout(c);
-        unblock(c);
+        release(c);
+        resumeLater();
         return true;
     }
 
@@ -231,19 +234,26 @@ public final class BlockingRegistry {
         for (Client c : new ArrayList<>(node.clients().values())) {
             if (c.blocked != null) {
                 c.error(UNBLOCKED_ROLE_CHANGE);
-                c.closeAfterReply = true;
-                unblock(c);
+                release(c);
+                c.closeAfterReply();
             }
         }
+        resumeLater();
     }
 
     /**
-     * Ends c's blocking (served, timed out, CLIENT UNBLOCK or disconnect): forgets its keys
-     * and, unless its connection is gone, lets it run the commands that waited.
+     * Ends c's blocking after it was answered (timed out or disconnected): forgets its keys
+     * and, unless its connection is gone, lets it run the commands that waited. Not for use
+     * inside a command (see {@link #unblockWith}).
      */
     public void unblock(Client c) {
+        if (release(c)) serveReady();
+    }
+
+    /** Forgets c's blocking; true when it has a live connection and was queued to resume. */
+    private boolean release(Client c) {
         Client.Blocked b = c.blocked;
-        if (b == null) return;
+        if (b == null) return false;
         c.blocked = null;
         blockedClients--;
         withTimeout.remove(c);
@@ -260,18 +270,24 @@ public final class BlockingRegistry {
             }
             if (m.isEmpty()) byDb.remove(b.db);
         }
-        if (c.channel() == null || !c.channel().isActive()) return;
+        if (c.channel() == null || !c.channel().isActive()) return false;
         unblocked.add(c);
-        serveReady();
+        return true;
+    }
+
+    /** Resumes released clients once the running command is over: the dispatcher serves after each command, this covers the rest. */
+    private void resumeLater() {
+        if (unblocked.isEmpty()) return;
+        node.loop().execute(() -> {
+            serveReady();
+            node.server().flushAll();
+        });
     }
 
     /** Sends c's reply and runs the commands that arrived while it was blocked. */
     private void resume(Client c) {
         if (c.blocked != null || !c.channel().isActive()) return;
         c.flush();
-        if (!c.closeAfterReply) node.dispatcher().resume(c);
-        c.flush();
-        // reading may have stopped while commands piled up behind the blocked one
-        if (c.blocked == null && !c.channel().config().isAutoRead()) c.channel().config().setAutoRead(true);
+        node.dispatcher().resume(c);
     }
 }

@@ -400,6 +400,25 @@ class ListBlockingDifferentialTest {
         });
     }
 
+    @Test
+    void clientUnblockedInsideExecRunsItsWaitingCommandsAfterIt() {
+        same(3, (t, out) -> {
+            try (RawReplies a = t.connect(); RawReplies b = t.connect()) {
+                String id = a.call("CLIENT", "ID").replaceAll("[^0-9]", "");
+                a.sendRaw(concat(RawReplies.encode(RawReplies.args("BLPOP", "k", "0")),
+                        RawReplies.encode(RawReplies.args("RPUSH", "k", "z")),
+                        RawReplies.encode(RawReplies.args("BLPOP", "k", "0"))));
+                t.awaitBlocked(1);
+                out.add(b.call("MULTI"));
+                out.add(b.call("CLIENT", "UNBLOCK", id));
+                out.add(b.call("RPUSH", "k", "x"));
+                out.add(b.call("EXEC"));
+                for (int i = 0; i < 3; i++) out.add(a.read());
+                out.add(b.call("LRANGE", "k", "0", "-1"));
+            }
+        });
+    }
+
     private static byte[] concat(byte[]... parts) {
         java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
         for (byte[] p : parts) b.writeBytes(p);
