@@ -2,6 +2,7 @@
 # Write throughput of Meridian's replication log against Redis's AOF, same fsync policy.
 #
 #   bench/replication-log.sh [--requests N] [--clients C] [--size BYTES] [--policies "always everysec"] [--rounds R]
+#                            [--restart-keys K]
 #
 # For each appendfsync policy, starts a real redis-server with --appendonly yes --appendfsync
 # <policy> and a Meridian master with its replication log (on by default) and --appendfsync
@@ -9,6 +10,9 @@
 # SET workload against each, interleaved, without and with pipelining (-P 16). Each figure is
 # the median of R rounds. A third server, Meridian with --repl-log-enabled no, shows what the
 # log itself costs. Prints a markdown table: ops/s and p50/p99 latency per server.
+# Then restart time: K keys of 100 bytes written through redis-cli --pipe (so the log holds K
+# SETs), the node killed with SIGKILL, restarted on the same directory: time to serve again
+# and the replay's own figures (0 = skip).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REQUESTS=100000
@@ -16,6 +20,7 @@ CLIENTS=50
 SIZE=100
 POLICIES="always everysec"
 ROUNDS=3
+RESTART_KEYS=1000000
 while [ $# -gt 0 ]; do
   case "$1" in
     --requests) REQUESTS="$2"; shift 2 ;;
@@ -23,6 +28,7 @@ while [ $# -gt 0 ]; do
     --size) SIZE="$2"; shift 2 ;;
     --policies) POLICIES="$2"; shift 2 ;;
     --rounds) ROUNDS="$2"; shift 2 ;;
+    --restart-keys) RESTART_KEYS="$2"; shift 2 ;;
     *) echo "bench: unknown option $1" >&2; exit 1 ;;
   esac
 done
@@ -107,3 +113,31 @@ for policy in $POLICIES; do
   du_r=$(du -sk "$WORK/redis-$policy" | cut -f1); du_m=$(du -sk "$WORK/meridian-$policy" | cut -f1)
   echo "<!-- $policy: on disk after the run: Redis AOF ${du_r} KB, Meridian log ${du_m} KB -->"
 done
+
+[ "$RESTART_KEYS" -gt 0 ] || exit 0
+# Restart time: the log replayed into an empty keyspace (no RDB yet).
+port=$(free_port); rdir="$WORK/restart"; mkdir -p "$rdir"
+start_meridian() {
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS -jar "$JAR" --port "$port" --bind 127.0.0.1 --save '' --dir "$rdir" --logfile "$rdir/meridian.log" &
+  PIDS+=($!); mpid=$!
+}
+start_meridian; wait_up "$port"
+awk -v n="$RESTART_KEYS" 'BEGIN { v = sprintf("%0100d", 0); for (i = 0; i < n; i++) { k = "key:" i; printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$100\r\n%s\r\n", length(k), k, v } }' \
+  | redis-cli -p "$port" --pipe >/dev/null
+kill -9 "$mpid"; wait "$mpid" 2>/dev/null || true
+log_mb=$(du -sm "$rdir/replication-log" | cut -f1)
+t0=$(date +%s%N)
+start_meridian; wait_up "$port"
+t1=$(date +%s%N)
+keys=$(redis-cli -p "$port" dbsize 2>/dev/null || echo "?")
+replay=$(grep -o 'Replication log replayed: .*' "$rdir/meridian.log" | tail -1)
+echo
+echo "| restart after kill -9 | value |"
+echo "|---|---|"
+echo "| keys written (SET, 100 B values) | $RESTART_KEYS |"
+echo "| log on disk | ${log_mb} MB |"
+echo "| launch to serving | $(( (t1 - t0) / 1000000 )) ms |"
+echo "| keys after restart (DBSIZE) | $keys |"
+echo "| node's own report | ${replay:-?} |"
+kill "$mpid" 2>/dev/null || true

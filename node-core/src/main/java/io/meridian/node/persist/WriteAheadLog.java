@@ -77,19 +77,37 @@ public final class WriteAheadLog {
     private void recover(long snapshotOffset, int snapshotDb) {
         var stream = node.stream();
         LogMeta meta = log.meta();
+        // a dataset is there already: an RDB was loaded (with or without replication info)
+        boolean loaded = node.keyspace().totalKeys() > 0 || snapshotOffset >= 0;
         if (meta == null) {
             long at = stream.offset();
-            boolean empty = node.keyspace().totalKeys() == 0 && snapshotOffset < 0;
+            // on a loaded RDB without an offset of its own, that RDB is the state at this offset
             log.initialize(stream.replid(), stream.replid2(), stream.secondReplOffset(), at,
-                    empty ? at : -1, snapshotOffset >= 0 ? snapshotOffset : -1);
+                    loaded ? -1 : at, snapshotOffset >= 0 ? snapshotOffset : loaded ? at : -1);
             LOG.info("Replication log created in {} at offset {}", log.dir(), at);
             return;
         }
-        long from = snapshotOffset >= 0 ? snapshotOffset : meta.baseOffset();
+        long from;
+        if (snapshotOffset >= 0) {
+            if (!sameHistory(meta, stream.replid(), snapshotOffset)) {
+                LOG.warn("Replication log in {} belongs to replid {} but the RDB to {} offset {}: the log restarts at the RDB",
+                        log.dir(), meta.replid(), stream.replid(), snapshotOffset);
+                log.initialize(stream.replid(), stream.replid2(), stream.secondReplOffset(), stream.offset(), -1, snapshotOffset);
+                return;
+            }
+            from = snapshotOffset;
+        } else if (loaded) {
+            // the RDB on disk records no offset: it is the one the log was started on, if any
+            from = meta.snapshotOffset();
+        } else {
+            from = meta.baseOffset();
+        }
         if (from < 0) {
-            // nothing to rebuild the dataset from: a replica whose snapshot is gone; it must resync fully
-            LOG.warn("Replication log in {} has no snapshot or base to replay from: starting empty with a new replication ID", log.dir());
-            log.initialize(stream.replid(), stream.replid2(), stream.secondReplOffset(), stream.offset(), -1, -1);
+            // nothing the log can be replayed onto: the dataset stays as loaded, under a new replid
+            LOG.warn("Replication log in {} has no snapshot or base to replay from: it restarts at offset {} under replid {}",
+                    log.dir(), stream.offset(), stream.replid());
+            log.initialize(stream.replid(), stream.replid2(), stream.secondReplOffset(), stream.offset(),
+                    loaded ? -1 : stream.offset(), loaded ? stream.offset() : -1);
             return;
         }
         if (from > log.lastOffset()) {
@@ -123,6 +141,11 @@ public final class WriteAheadLog {
         LOG.info("Replication log replayed: {} commands, offsets {}..{} in {} ms{}; replid {} offset {}",
                 r.commands(), from, r.applied(), (System.nanoTime() - t0) / 1_000_000,
                 r.errors() > 0 ? " (" + r.errors() + " answered errors)" : "", meta.replid(), r.applied());
+    }
+
+    /** Whether the log continues the stream an RDB with this replid and offset was taken from. */
+    private static boolean sameHistory(LogMeta meta, String replid, long offset) {
+        return replid.equals(meta.replid()) || replid.equals(meta.replid2()) && offset < meta.secondReplOffset();
     }
 
     private void attach() {

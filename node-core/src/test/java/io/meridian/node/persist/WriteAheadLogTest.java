@@ -41,7 +41,7 @@ class WriteAheadLogTest {
     void restartRestoresDataReplidAndOffset() throws Exception {
         String replid;
         long offset;
-        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port())) {
+        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
             for (int i = 0; i < 200; i++) j.set("k" + i, "v" + i);
             j.select(3);
             j.set("in3".getBytes(), new byte[]{0, 1, 2, (byte) 0xff, '\r', '\n'});
@@ -52,7 +52,7 @@ class WriteAheadLogTest {
             offset = n.node().stream().offset();
             assertTrue(offset > 0);
         }
-        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port())) {
+        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
             assertEquals(replid, n.node().stream().replid());
             assertEquals(offset, n.node().stream().offset());
             assertEquals("again", j.get("k0"));
@@ -68,7 +68,7 @@ class WriteAheadLogTest {
             long expected = offset + RespEncoder.command("SET", "after", "1").length;
             assertEquals(expected, n.node().stream().offset());
         }
-        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port())) {
+        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
             assertEquals("1", j.get("after"));
             assertEquals(replid, n.node().stream().replid());
         }
@@ -76,13 +76,13 @@ class WriteAheadLogTest {
 
     @Test
     void aTransactionThePropagationWrapsIsReplayedWhole() throws Exception {
-        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port())) {
+        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
             j.set("gone", "1", redis.clients.jedis.params.SetParams.setParams().px(1));
             Thread.sleep(20);
             j.set("gone", "2"); // the expired key's DEL and this SET go out as MULTI/DEL/SET/EXEC
             j.set("other", "x");
         }
-        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port())) {
+        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
             assertEquals("2", j.get("gone"));
             assertEquals(-1, j.ttl("gone"));
             assertEquals("x", j.get("other"));
@@ -91,7 +91,7 @@ class WriteAheadLogTest {
 
     @Test
     void theLogHoldsTheStreamByteForByteAndReadsFromAnyOffset() throws Exception {
-        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port())) {
+        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
             j.set("a", "1");
             j.select(2);
             j.set("b", "2");
@@ -116,7 +116,7 @@ class WriteAheadLogTest {
 
     @Test
     void underAlwaysAReplyComesOnlyAfterItsWriteIsSynced() throws Exception {
-        try (TestNode n = start("--appendfsync", "always"); Jedis j = new Jedis(n.host(), n.port())) {
+        try (TestNode n = start("--appendfsync", "always"); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
             WriteAheadLog wal = n.node().wal();
             for (int i = 0; i < 50; i++) {
                 j.set("k" + i, "v");
@@ -131,7 +131,7 @@ class WriteAheadLogTest {
 
     @Test
     void underEverysecAReplyComesOnlyAfterItsWriteIsInTheLog() throws Exception {
-        try (TestNode n = start("--appendfsync", "everysec"); Jedis j = new Jedis(n.host(), n.port())) {
+        try (TestNode n = start("--appendfsync", "everysec"); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
             WriteAheadLog wal = n.node().wal();
             for (int i = 0; i < 50; i++) {
                 j.set("k" + i, "v");
@@ -152,7 +152,7 @@ class WriteAheadLogTest {
             for (int t = 0; t < threads; t++) {
                 int id = t;
                 Thread th = new Thread(() -> {
-                    try (Jedis j = new Jedis(n.host(), n.port())) {
+                    try (Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
                         for (int i = 0; i < perThread; i++) {
                             String k = "t" + id + ":" + i;
                             j.set(k, k);
@@ -171,14 +171,14 @@ class WriteAheadLogTest {
         // fewer RocksDB writes and fsyncs than writes: turns and syncs are shared
         assertTrue(batches <= threads * perThread, "batches " + batches);
         assertTrue(syncs < threads * perThread, "syncs " + syncs + " for " + threads * perThread + " writes");
-        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port())) {
+        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
             for (String k : acked) assertEquals(k, j.get(k));
         }
     }
 
     @Test
     void pipelinedWritesShareOneLogWrite() throws Exception {
-        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port())) {
+        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
             long before = n.node().wal().batches();
             var p = j.pipelined();
             for (int i = 0; i < 500; i++) p.set("p" + i, "v");
@@ -190,7 +190,7 @@ class WriteAheadLogTest {
 
     @Test
     void configSetAppendfsyncTakesEffect() throws Exception {
-        try (TestNode n = start("--appendfsync", "no"); Jedis j = new Jedis(n.host(), n.port())) {
+        try (TestNode n = start("--appendfsync", "no"); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
             assertEquals(FsyncPolicy.NO, n.node().wal().policy());
             n.node().config().setFromString("appendfsync", "always");
             assertEquals(FsyncPolicy.ALWAYS, n.node().wal().policy());
@@ -201,7 +201,7 @@ class WriteAheadLogTest {
 
     /** Writes keys one per turn (one record each) and returns the log's record offsets. */
     private List<Long> writeRecords(int keys) {
-        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port())) {
+        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
             for (int i = 0; i < keys; i++) j.set("r" + i, "v" + i);
             return n.node().wal().log().recordOffsets();
         }
@@ -226,7 +226,7 @@ class WriteAheadLogTest {
         assertTrue(e.getMessage().contains("log-truncate-on-corruption"), e.getMessage());
         // still refused: nothing was changed by the failed start
         assertThrows(LogCorruptionException.class, this::start);
-        try (TestNode n = start("--log-truncate-on-corruption", "yes"); Jedis j = new Jedis(n.host(), n.port())) {
+        try (TestNode n = start("--log-truncate-on-corruption", "yes"); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
             assertEquals(replid, n.node().stream().replid());
             assertEquals(bad, n.node().stream().offset());
             assertEquals("v5", j.get("r5"));
@@ -234,7 +234,7 @@ class WriteAheadLogTest {
             assertNull(j.get("r9"));
             j.set("new", "1");
         }
-        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port())) {
+        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
             assertEquals("1", j.get("new"));
             assertNull(j.get("r6"));
         }
@@ -251,7 +251,7 @@ class WriteAheadLogTest {
         LogCorruptionException e = assertThrows(LogCorruptionException.class, this::start);
         assertEquals(LogCorruptionException.Kind.TORN, e.kind());
         assertTrue(e.getMessage().contains("offset " + last), e.getMessage());
-        try (TestNode n = start("--log-truncate-on-corruption", "yes"); Jedis j = new Jedis(n.host(), n.port())) {
+        try (TestNode n = start("--log-truncate-on-corruption", "yes"); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
             assertEquals(last, n.node().stream().offset());
             assertEquals("v3", j.get("r3"));
             assertNull(j.get("r4"));
@@ -261,7 +261,7 @@ class WriteAheadLogTest {
     @Test
     void aStreamThatRestartsElsewhereResetsTheLog() throws Exception {
         String fresh;
-        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port())) {
+        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
             j.set("a", "1");
             Node node = n.node();
             // what a replica's full resync does to the stream
@@ -276,7 +276,7 @@ class WriteAheadLogTest {
             fresh = node.stream().replid();
         }
         // no snapshot to rebuild from: the node starts empty under a new replid rather than claim an offset it lacks data for
-        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port())) {
+        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
             assertNotEquals("c".repeat(40), n.node().stream().replid());
             assertNotEquals(fresh, n.node().stream().replid());
             assertNull(j.get("a"));
@@ -284,8 +284,68 @@ class WriteAheadLogTest {
     }
 
     @Test
+    void restartLoadsTheRdbThenReplaysTheLogFromItsOffsetAndTrimsBehindIt() throws Exception {
+        String replid;
+        long offset;
+        long rdbOffset;
+        String big = "w".repeat(400);
+        try (TestNode n = start("--repl-backlog-size", "16kb"); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
+            for (int i = 0; i < 100; i++) j.set("before" + i, "v" + i);
+            rdbOffset = n.node().stream().offset();
+            assertEquals("OK", j.save());
+            // more than repl-backlog-size after the RDB: trimming may drop all that came before it
+            for (int i = 0; i < 100; i++) j.set("after" + i, big + i);
+            replid = n.node().stream().replid();
+            offset = n.node().stream().offset();
+            // trimming (once a second, in the background) drops what the RDB covers, never what follows it
+            WriteAheadLog wal = n.node().wal();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (wal.firstOffset() == 0 && System.currentTimeMillis() < deadline) Thread.sleep(20);
+            assertTrue(wal.firstOffset() > 0, "trimmed");
+            assertTrue(wal.firstOffset() <= rdbOffset, wal.firstOffset() + " > " + rdbOffset);
+        }
+        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
+            assertEquals(replid, n.node().stream().replid());
+            assertEquals(offset, n.node().stream().offset());
+            assertEquals(rdbOffset, n.node().wal().recovery().from());
+            assertEquals(100, n.node().wal().recovery().commands());
+            assertEquals("v99", j.get("before99"));
+            assertEquals(big + 99, j.get("after99"));
+        }
+    }
+
+    @Test
+    void aLogFromAnotherHistoryIsNotReplayedOntoTheRdb(@TempDir Path other) throws Exception {
+        String replid;
+        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
+            j.set("mine", "1");
+            j.save();
+            replid = n.node().stream().replid();
+        }
+        try (TestNode n = TestNode.start("--dir", other.toString()); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
+            for (int i = 0; i < 10; i++) j.set("theirs" + i, "x");
+        }
+        Path log = dir.resolve(WriteAheadLog.DIRECTORY);
+        try (var files = java.nio.file.Files.walk(log)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        java.nio.file.Files.move(other.resolve(WriteAheadLog.DIRECTORY), log);
+        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
+            assertEquals(replid, n.node().stream().replid());
+            assertEquals("1", j.get("mine"));
+            assertNull(j.get("theirs0"));
+            assertEquals(replid, n.node().wal().log().meta().replid());
+            j.set("next", "2");
+        }
+        try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
+            assertEquals("2", j.get("next"));
+            assertEquals("1", j.get("mine"));
+        }
+    }
+
+    @Test
     void theLogCanBeTurnedOff() {
-        try (TestNode n = start("--repl-log-enabled", "no"); Jedis j = new Jedis(n.host(), n.port())) {
+        try (TestNode n = start("--repl-log-enabled", "no"); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
             assertNull(n.node().wal());
             j.set("a", "1");
             assertEquals("1", j.get("a"));
