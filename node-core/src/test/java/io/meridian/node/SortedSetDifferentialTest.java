@@ -5,7 +5,13 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Sorted-set commands against real Redis 7.0.15, replies compared byte for byte in RESP2 and
@@ -251,17 +257,17 @@ class SortedSetDifferentialTest {
             x.check(args.toArray(new String[0]));
             x.check("ZADD", "big", "-0", "negzero", "1152921504606846976", "huge");
             for (String pattern : new String[]{null, "member:1*"}) {
-                java.util.Set<String> fromRedis = scanAll(x, false, pattern), fromMeridian = scanAll(x, true, pattern);
-                org.junit.jupiter.api.Assertions.assertEquals(fromRedis, fromMeridian);
-                org.junit.jupiter.api.Assertions.assertEquals(pattern == null ? 302 : 111, fromMeridian.size());
+                Set<String> fromRedis = scanAll(x, false, pattern), fromMeridian = scanAll(x, true, pattern);
+                assertEquals(fromRedis, fromMeridian);
+                assertEquals(pattern == null ? 302 : 111, fromMeridian.size());
             }
             d.assertSameDigest();
         }
     }
 
     /** Every member=score pair a full ZSCAN of "big" returns, using RESP2 replies read as text. */
-    private static java.util.Set<String> scanAll(ExactReplies x, boolean meridian, String pattern) {
-        java.util.Set<String> out = new java.util.TreeSet<>();
+    private static Set<String> scanAll(ExactReplies x, boolean meridian, String pattern) {
+        Set<String> out = new TreeSet<>();
         String cursor = "0";
         do {
             List<String> cmd = new ArrayList<>(List.of("ZSCAN", "big", cursor, "COUNT", "7"));
@@ -329,12 +335,12 @@ class SortedSetDifferentialTest {
             for (String name : COMMANDS) {
                 List<?> redis = (List<?>) ((List<?>) d.redisClient().call("COMMAND", "INFO", name)).get(0);
                 List<?> meridian = (List<?>) ((List<?>) d.meridianClient().call("COMMAND", "INFO", name)).get(0);
-                org.junit.jupiter.api.Assertions.assertEquals(redis, meridian, name);
+                assertEquals(redis, meridian, name);
                 List<?> docR = (List<?>) d.redisClient().call("COMMAND", "DOCS", name);
                 List<?> docM = (List<?>) d.meridianClient().call("COMMAND", "DOCS", name);
                 List<?> r = (List<?>) docR.get(1), m = (List<?>) docM.get(1);
                 for (String field : new String[]{"summary", "since", "group"}) {
-                    org.junit.jupiter.api.Assertions.assertEquals(r.get(r.indexOf(field) + 1), m.get(m.indexOf(field) + 1), name + " " + field);
+                    assertEquals(r.get(r.indexOf(field) + 1), m.get(m.indexOf(field) + 1), name + " " + field);
                 }
             }
             for (String name : new String[]{"zunionstore", "zinter", "zmpop", "bzmpop", "zrangestore"}) {
@@ -375,15 +381,15 @@ class SortedSetDifferentialTest {
         int i = 1;
         while (i < lines.length) {
             if (withScores && resp3) {
-                org.junit.jupiter.api.Assertions.assertEquals("*2", lines[i++], raw);
+                assertEquals("*2", lines[i++], raw);
             }
-            org.junit.jupiter.api.Assertions.assertTrue(lines[i].startsWith("$"), raw);
+            assertTrue(lines[i].startsWith("$"), raw);
             String member = lines[i + 1];
             i += 2;
             String score = null;
             if (withScores) {
                 if (resp3) {
-                    org.junit.jupiter.api.Assertions.assertTrue(lines[i].startsWith(","), raw);
+                    assertTrue(lines[i].startsWith(","), raw);
                     score = lines[i].substring(1);
                     i++;
                 } else {
@@ -423,27 +429,27 @@ class SortedSetDifferentialTest {
                                 String raw = meridian ? x.meridian(cmd) : x.redis(cmd);
                                 List<String[]> pairs = randPairs(raw, withScores, resp3);
                                 String what = (meridian ? "meridian " : "redis ") + String.join(" ", cmd);
-                                org.junit.jupiter.api.Assertions.assertEquals(Math.abs(count), pairs.size(), what);
-                                java.util.Set<String> distinct = new java.util.HashSet<>();
+                                assertEquals(Math.abs(count), pairs.size(), what);
+                                Set<String> distinct = new HashSet<>();
                                 for (String[] p : pairs) {
                                     distinct.add(p[0]);
                                     int n = Integer.parseInt(p[0].substring(1));
-                                    org.junit.jupiter.api.Assertions.assertTrue(n >= 0 && n < size, what);
+                                    assertTrue(n >= 0 && n < size, what);
                                     if (withScores) {
                                         String want = key.equals("small") ? Integer.toString(n) : n + ".5";
-                                        org.junit.jupiter.api.Assertions.assertEquals(want, p[1], what);
+                                        assertEquals(want, p[1], what);
                                     }
                                 }
-                                if (count > 0) org.junit.jupiter.api.Assertions.assertEquals(pairs.size(), distinct.size(), what);
+                                if (count > 0) assertEquals(pairs.size(), distinct.size(), what);
                                 if (count == -size * 3L) {
-                                    org.junit.jupiter.api.Assertions.assertTrue(distinct.size() > size / 3, what + " draws " + distinct.size());
+                                    assertTrue(distinct.size() > size / 3, what + " draws " + distinct.size());
                                 }
                             }
                         }
                     }
                 }
                 String one = x.meridian("ZRANDMEMBER", "small");
-                org.junit.jupiter.api.Assertions.assertTrue(one.startsWith("$2\r\ns"), one);
+                assertTrue(one.startsWith("$2\r\ns"), one);
             }
             d.assertSameDigest();
         }
