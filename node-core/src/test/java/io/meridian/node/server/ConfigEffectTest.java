@@ -137,6 +137,22 @@ class ConfigEffectTest {
         }
     }
 
+    @Test
+    void debugSetActiveExpireTurnsTheBackgroundCycleOff() throws Exception {
+        try (TestNode n = TestNode.start(); RespClient c = new RespClient(n.host(), n.port())) {
+            assertEquals(OK, c.call("DEBUG", "SET-ACTIVE-EXPIRE", "0"));
+            for (int i = 0; i < 20; i++) c.call("SET", "k" + i, "v", "PX", "20");
+            Thread.sleep(1_000);
+            assertEquals(20L, c.call("DBSIZE"), "no background expiry: the keys stay until touched");
+            assertEquals(null, c.call("GET", "k0"), "lazy expiry still applies");
+            assertEquals(19L, c.call("DBSIZE"));
+            assertEquals(OK, c.call("DEBUG", "SET-ACTIVE-EXPIRE", "1"));
+            long deadline = System.currentTimeMillis() + 20_000;
+            while ((Long) c.call("DBSIZE") > 0 && System.currentTimeMillis() < deadline) Thread.sleep(50);
+            assertEquals(0L, c.call("DBSIZE"), "the background cycle removes them again");
+        }
+    }
+
     private static RespClient.Verbatim asVerbatim(Object o) {
         if (o instanceof String s) return new RespClient.Verbatim("txt", s);
         return assertInstanceOf(RespClient.Verbatim.class, o);
