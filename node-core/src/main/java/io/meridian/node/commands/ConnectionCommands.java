@@ -73,7 +73,7 @@ public final class ConnectionCommands implements CommandFamily {
 
     @Override
     public void register(CommandTable t) {
-        t.add(command("ping", -1).flags("fast").acl("@connection")
+        t.add(command("ping", -1).flags("fast").acl("@connection").tips("request_policy:all_shards response_policy:all_succeeded")
                 .doc("connection", "1.0.0", "Ping the server").run(this::ping));
         t.add(command("echo", 2).flags("loading stale fast").acl("@connection")
                 .doc("connection", "1.0.0", "Echo the given string").run((c, argv) -> c.bulk(argv[1])));
@@ -92,7 +92,7 @@ public final class ConnectionCommands implements CommandFamily {
                 .sub(command("getredir", 2).flags("noscript loading stale").acl("@connection")
                         .doc("connection", "6.0.0", "Get tracking notifications redirection client ID if any")
                         .run((c, argv) -> c.integer(-1)))
-                .sub(command("info", 2).flags("noscript loading stale").acl("@connection")
+                .sub(command("info", 2).flags("noscript loading stale").acl("@connection").tips("nondeterministic_output")
                         .doc("connection", "6.2.0", "Returns information about the current client connection.")
                         .run((c, argv) -> c.verbatim(info(c, c) + "\n")))
                 .sub(command("help", 2).flags("loading stale").acl("@connection")
@@ -120,7 +120,7 @@ public final class ConnectionCommands implements CommandFamily {
                         .doc("connection", "2.6.9", "Set the current connection name").run(this::setName))
                 .sub(command("getname", 2).flags("noscript loading stale").acl("@connection")
                         .doc("connection", "2.6.9", "Get the current connection name").run((c, argv) -> c.bulkOrNull(c.name)))
-                .sub(command("list", -2).flags("admin noscript loading stale").acl("@connection")
+                .sub(command("list", -2).flags("admin noscript loading stale").acl("@connection").tips("nondeterministic_output")
                         .doc("connection", "2.4.0", "Get the list of client connections").run(this::list)));
     }
 

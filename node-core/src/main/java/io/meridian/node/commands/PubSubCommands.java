@@ -43,11 +43,11 @@ public final class PubSubCommands implements CommandFamily {
                 .doc("pubsub", "2.0.0", "Stop listening for messages posted to channels matching the given patterns").run(this::punsubscribe));
         t.add(command("publish", 3).flags("pubsub loading stale fast").acl("")
                 .doc("pubsub", "2.0.0", "Post a message to a channel").run(this::publish));
-        t.add(command("ssubscribe", -2).flags("pubsub noscript loading stale").keys(1, -1, 1).acl("")
+        t.add(command("ssubscribe", -2).flags("pubsub noscript loading stale").keys(1, -1, 1).keySpecFlags("not_key").acl("")
                 .doc("pubsub", "7.0.0", "Listen for messages published to the given shard channels").run(this::ssubscribe));
-        t.add(command("sunsubscribe", -1).flags("pubsub noscript loading stale").keys(1, -1, 1).acl("")
+        t.add(command("sunsubscribe", -1).flags("pubsub noscript loading stale").keys(1, -1, 1).keySpecFlags("not_key").acl("")
                 .doc("pubsub", "7.0.0", "Stop listening for messages posted to the given shard channels").run(this::sunsubscribe));
-        t.add(command("spublish", 3).flags("pubsub loading stale fast").keys(1, 1, 1).acl("")
+        t.add(command("spublish", 3).flags("pubsub loading stale fast").keys(1, 1, 1).keySpecFlags("not_key").acl("")
                 .doc("pubsub", "7.0.0", "Post a message to a shard channel").run(this::spublish));
         t.add(command("pubsub", -2).acl("")
                 .doc("pubsub", "2.8.0", "A container for Pub/Sub commands")

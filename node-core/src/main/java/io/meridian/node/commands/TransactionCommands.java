@@ -27,7 +27,7 @@ public final class TransactionCommands implements CommandFamily {
                 .doc("transactions", "1.2.0", "Execute all commands issued after MULTI").run(this::exec));
         t.add(command("discard", 1).flags("noscript loading stale fast allow_busy").acl("@transaction")
                 .doc("transactions", "2.0.0", "Discard all commands issued after MULTI").run(this::discard));
-        t.add(command("watch", -2).flags("noscript loading stale fast allow_busy").keys(1, -1, 1).acl("@transaction")
+        t.add(command("watch", -2).flags("noscript loading stale fast allow_busy").keys(1, -1, 1).keySpecFlags("RO").acl("@transaction")
                 .doc("transactions", "2.2.0", "Watch the given keys to determine execution of the MULTI/EXEC block").run(this::watch));
         t.add(command("unwatch", 1).flags("noscript loading stale fast allow_busy").acl("@transaction")
                 .doc("transactions", "2.2.0", "Forget about all watched keys").run(this::unwatch));
