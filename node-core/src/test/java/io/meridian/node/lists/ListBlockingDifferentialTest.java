@@ -419,6 +419,33 @@ class ListBlockingDifferentialTest {
         });
     }
 
+    @Test
+    void keysThatAppearThroughRenameMoveCopyOrSwapdbServeTheirWaiters() {
+        same(10, (t, out) -> {
+            try (RawReplies a = t.connect(); RawReplies b = t.connect()) {
+                a.send("BLPOP", "renamed", "0");
+                t.awaitBlocked(1);
+                out.add(b.call("RPUSH", "src", "1", "2"));
+                out.add(b.call("RENAME", "src", "renamed"));
+                out.add(a.read());
+                a.send("BRPOP", "copied", "0");
+                t.awaitBlocked(1);
+                out.add(b.call("COPY", "renamed", "copied"));
+                out.add(a.read());
+                out.add(a.call("SELECT", "1"));
+                a.send("BLPOP", "renamed", "0");
+                t.awaitBlocked(1);
+                out.add(b.call("MOVE", "renamed", "1"));
+                out.add(a.read());
+                a.send("BLMPOP", "0", "1", "swapped", "LEFT", "COUNT", "5");
+                t.awaitBlocked(1);
+                out.add(b.call("RPUSH", "swapped", "s1", "s2"));
+                out.add(b.call("SWAPDB", "0", "1"));
+                out.add(a.read());
+            }
+        });
+    }
+
     private static byte[] concat(byte[]... parts) {
         java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
         for (byte[] p : parts) b.writeBytes(p);
@@ -472,6 +499,10 @@ class ListBlockingDifferentialTest {
         public void awaitBlocked(int n) {
             Node node = meridian.node();
             await(n + " blocked clients on meridian", () -> node.loop().submit(() -> node.blocking().blockedClients()).get() == n);
+            try (RawReplies c = connect()) {
+                Matcher m = RedisTarget.BLOCKED.matcher(c.call("INFO", "clients"));
+                assertTrue(m.find() && Integer.parseInt(m.group(1)) == n, "INFO blocked_clients");
+            }
         }
 
         @Override
