@@ -1,5 +1,6 @@
 package io.meridian.node.lists;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.LMPopArgs;
 import io.lettuce.core.LMoveArgs;
@@ -8,11 +9,14 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.protocol.ProtocolVersion;
 import io.meridian.node.Node;
 import io.meridian.node.testing.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.ListDirection;
 import redis.clients.jedis.args.ListPosition;
@@ -160,10 +164,12 @@ class ListDriversTest {
         }
     }
 
-    @Test
-    void lettuceServesBlockedPopsAndTimesOut() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void lettuceServesBlockedPopsAndTimesOut(ProtocolVersion protocol) throws Exception {
         RedisClient client = RedisClient.create(RedisURI.builder().withHost(meridian.host()).withPort(meridian.port())
                 .withTimeout(Duration.ofSeconds(30)).build());
+        client.setOptions(ClientOptions.builder().protocolVersion(protocol).build());
         try (StatefulRedisConnection<String, String> blockedConn = client.connect();
              StatefulRedisConnection<String, String> pusherConn = client.connect()) {
             RedisCommands<String, String> pusher = pusherConn.sync();
