@@ -17,7 +17,7 @@ public final class HashValue {
     public static final int DEFAULT_MAX_VALUE = 64;
 
     /** listpack: field0, value0, field1, value1, ... ; null once a hashtable. */
-    private byte[][] pairs = new byte[4][];
+    private byte[][] pairs = new byte[2][];
     /** Fields in {@link #pairs}. */
     private int count;
     private ByteDict dict;

@@ -19,7 +19,7 @@ public final class SetValue {
     private static final long INTSET_HARD_LIMIT = 1L << 30;
 
     /** intset: ascending, {@link #count} used; null once a hashtable. */
-    private long[] ints = new long[4];
+    private long[] ints = new long[2];
     private int count;
     private ByteDict dict;
 
