@@ -268,6 +268,33 @@ class KeyDifferentialTest {
                 "TTL k", "EXPIRE k 100", "PERSIST k", "COPY k k2", "RENAME k2 k3", "MOVE k3 1", "DEL k nokey");
     }
 
+    /** keyspace_hits/misses and expired_keys move as in Redis: reads count, writes do not. */
+    @Test
+    void statsCountLikeRedis() {
+        TypedKeys.list(d, 0, "list", "a");
+        d.both("CONFIG", "RESETSTAT");
+        lines("SET a 1", "SET b 2 GET", "GET a", "GET nokey", "MGET a b nokey list", "EXISTS a nokey", "TYPE a", "TYPE nokey",
+                "TTL a", "PTTL nokey", "EXPIRETIME a", "OBJECT ENCODING a", "OBJECT ENCODING nokey", "STRLEN a", "GETRANGE nokey 0 1",
+                "GETEX a", "GETEX nokey", "GETSET b 3", "GETDEL b", "LCS a nokey", "TOUCH a nokey", "COPY a c", "COPY nokey c",
+                "INCR a", "APPEND a x", "SETRANGE a 0 y", "MSETNX a 1", "RENAME a a2", "MOVE a2 1", "DEL c", "KEYS *",
+                "RANDOMKEY", "EXPIRE list 100", "PERSIST list", "SETNX s 1", "SCAN 0 TYPE string", "INCRBYFLOAT f 1");
+        lines("SET gone v PX 1");
+        sleep(20);
+        lines("GET gone");
+        for (String field : new String[]{"keyspace_hits", "keyspace_misses", "expired_keys"}) {
+            String real = infoField(d.redisClient(), field);
+            assertTrue(real != null && !real.endsWith(":0"), field + " " + real);
+            assertEquals(real, infoField(d.meridianClient(), field), field);
+        }
+    }
+
+    private static String infoField(RespClient c, String field) {
+        for (String line : ((String) c.call("INFO", "stats")).split("\r\n")) {
+            if (line.startsWith(field + ":")) return line;
+        }
+        return null;
+    }
+
     /** CONFIG SET on both (set directly on Meridian's config: CONFIG is another family's). */
     private void config(String name, String value) {
         d.redisClient().call("CONFIG", "SET", name, value);
