@@ -20,7 +20,7 @@ final class LogAppender implements ReplicationStream.Listener {
      * sync requested) instead of at the turn's end, so the fsync of its first part overlaps the
      * execution of the rest: the disk and the command thread work side by side.
      */
-    static final int EARLY_WRITE = 32 * 1024;
+    static final int EARLY_WRITE = 16 * 1024;
     private final ReplicationLog log;
     private final ReplicationStream stream;
     private final java.time.Clock clock;

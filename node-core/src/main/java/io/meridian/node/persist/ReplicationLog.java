@@ -195,15 +195,18 @@ public final class ReplicationLog implements AutoCloseable {
             throw new IllegalStateException("append at " + start + " but the log ends at " + lastOffset);
         }
         long end = start + (count == 0 ? 0 : ends[count - 1]);
+        LogMeta m = current;
+        boolean sameIdentity = m != null && m.replid().equals(replid) && m.replid2().equals(replid2)
+                && m.secondReplOffset() == secondReplOffset;
         withBatch(b -> {
             int from = 0;
             for (int i = 0; i < count; i++) {
                 b.put(stream, LogRecord.key(start + from), LogRecord.encode(start + from, now, data, from, ends[i] - from));
                 from = ends[i];
             }
-            putMeta(b, replid, replid2, secondReplOffset, end);
+            if (sameIdentity) b.put(meta, K_OFFSET, longBytes(end));
+            else putMeta(b, replid, replid2, secondReplOffset, end);
         }, buffered);
-        LogMeta m = current;
         current = new LogMeta(replid, replid2, secondReplOffset, end,
                 m == null ? -1 : m.baseOffset(), m == null ? -1 : m.snapshotOffset());
         lastOffset = end;
