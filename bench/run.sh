@@ -3,7 +3,8 @@
 #
 #   bench/run.sh [--requests N] [--clients C] [--size BYTES] [--keys K] [--tests list] [--out FILE]
 #
-# Starts a real redis-server and a Meridian master (both without persistence, on 127.0.0.1 and
+# Starts a real redis-server and a Meridian master (both without persistence: no RDB save points,
+# no AOF, no replication log; on 127.0.0.1 and
 # free ports), runs the same redis-benchmark workloads against each, interleaved, without and
 # with pipelining (-P 16), and prints ops/s, p50 and p99 latency per server and the ratio
 # Meridian/Redis. Then loads K keys of 100 bytes into each and reports the resident set size.
@@ -50,23 +51,25 @@ cleanup() {
 }
 trap cleanup EXIT
 
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
-  --logfile "$WORK/redis.log" &
-PIDS+=($!); REDIS_PID=$!
-# shellcheck disable=SC2086
-java $JAVA_OPTS -jar "$JAR" --port "$MERIDIAN_PORT" --bind 127.0.0.1 --save '' --dir "$WORK" \
-  --logfile "$WORK/meridian.log" &
-PIDS+=($!); MERIDIAN_PID=$!
-
 wait_up() {
-  for _ in $(seq 1 200); do
+  for _ in $(seq 1 300); do
     redis-cli -p "$1" ping >/dev/null 2>&1 && return 0
     sleep 0.1
   done
   echo "bench: server on port $1 did not start" >&2; exit 1
 }
-wait_up "$REDIS_PORT"
-wait_up "$MERIDIAN_PORT"
+start_servers() {
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
+    --logfile "$WORK/redis.log" &
+  REDIS_PID=$!; PIDS+=("$REDIS_PID")
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS -jar "$JAR" --port "$MERIDIAN_PORT" --bind 127.0.0.1 --save '' --repl-log-enabled no --dir "$WORK" \
+    --logfile "$WORK/meridian.log" &
+  MERIDIAN_PID=$!; PIDS+=("$MERIDIAN_PID")
+  wait_up "$REDIS_PORT"
+  wait_up "$MERIDIAN_PORT"
+}
+start_servers
 
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, $(redis-server --version | cut -d' ' -f3), $(java -version 2>&1 | head -1)"
 echo "# redis-benchmark -n $REQUESTS -c $CLIENTS -d $SIZE -t $TESTS [-P 16]; Meridian JVM: $JAVA_OPTS"
@@ -99,15 +102,17 @@ for pipeline in 1 16; do
 done
 cat "$report"
 
-# Memory: K keys of 100 bytes each, loaded through redis-cli --pipe, then RSS.
+# Memory: K keys of 100 bytes each into freshly started servers (the throughput runs above
+# grew both heaps), loaded through redis-cli --pipe, then the resident set size.
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 gen_keys() {
   awk -v n="$KEYS" 'BEGIN { v = sprintf("%0100d", 0); for (i = 0; i < n; i++) { k = "key:" i; printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$100\r\n%s\r\n", length(k), k, v } }'
 }
 gen_keys >"$WORK/keys.resp"
-for port in "$REDIS_PORT" "$MERIDIAN_PORT"; do
-  redis-cli -p "$port" flushall >/dev/null
-done
+redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+redis-cli -p "$MERIDIAN_PORT" shutdown nosave >/dev/null 2>&1 || true
+wait "$REDIS_PID" "$MERIDIAN_PID" 2>/dev/null || true
+start_servers
 redis_base=$(rss_kb "$REDIS_PID"); meridian_base=$(rss_kb "$MERIDIAN_PID")
 redis-cli -p "$REDIS_PORT" --pipe <"$WORK/keys.resp" >/dev/null
 redis-cli -p "$MERIDIAN_PORT" --pipe <"$WORK/keys.resp" >/dev/null
