@@ -72,6 +72,11 @@ public final class ReplicationStream {
             append(RespEncoder.command(Bytes.utf8("SELECT"), Bytes.fromLong(db)));
             streamDb = db;
         }
+        if (listeners.isEmpty()) {
+            // nobody reads the bytes (no log, no replica): count them without building them
+            offset += RespEncoder.encodedLength(argv);
+            return;
+        }
         append(RespEncoder.command(argv));
     }
 

@@ -7,10 +7,15 @@ import java.nio.charset.StandardCharsets;
 public final class RespEncoder {
     private RespEncoder() {}
 
-    public static byte[] command(byte[]... argv) {
+    /** The size of {@link #command}'s result, without building it. */
+    public static int encodedLength(byte[]... argv) {
         int size = 1 + digits(argv.length) + 2;
         for (byte[] a : argv) size += 1 + digits(a.length) + 2 + a.length + 2;
-        byte[] out = new byte[size];
+        return size;
+    }
+
+    public static byte[] command(byte[]... argv) {
+        byte[] out = new byte[encodedLength(argv)];
         int p = 0;
         out[p++] = '*';
         p = putLong(out, p, argv.length);
@@ -36,11 +41,14 @@ public final class RespEncoder {
     }
 
     private static int digits(long n) {
-        int d = 1;
-        while (n >= 10) {
-            n /= 10;
-            d++;
-        }
+        // lengths and counts are small: a comparison ladder, no division
+        if (n < 10) return 1;
+        if (n < 100) return 2;
+        if (n < 1000) return 3;
+        if (n < 10000) return 4;
+        if (n < 100000) return 5;
+        int d = 6;
+        for (long x = n / 1000000; x > 0; x /= 10) d++;
         return d;
     }
 

@@ -62,9 +62,14 @@ public final class LatencyMonitor {
     private final Clock clock;
     private final Map<String, Series> events = new LinkedHashMap<>();
 
+    /** latency-monitor-threshold, kept current by CONFIG SET (read on every command). */
+    private volatile long threshold;
+
     public LatencyMonitor(Config config, Clock clock) {
         this.config = config;
         this.clock = clock;
+        this.threshold = config.getLong("latency-monitor-threshold");
+        config.watch("latency-monitor-threshold", c -> threshold = c.getLong("latency-monitor-threshold"));
     }
 
     /** latencyAddSampleIfNeeded: records when monitoring is on and the latency reaches the threshold. */
@@ -75,7 +80,7 @@ public final class LatencyMonitor {
 
     /** A command finished: "fast-command" or "command", as call() records it. */
     public void commandDone(CommandSpec spec, long micros) {
-        long threshold = config.getLong("latency-monitor-threshold");
+        long threshold = this.threshold;
         if (threshold == 0 || micros / 1000 < threshold) return;
         add(spec.has(CommandFlag.FAST) ? "fast-command" : "command", micros / 1000);
     }

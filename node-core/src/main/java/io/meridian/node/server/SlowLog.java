@@ -24,19 +24,27 @@ public final class SlowLog {
     private final Deque<Entry> entries = new ArrayDeque<>();
     private long nextId;
 
+    /** slowlog-log-slower-than and slowlog-max-len, kept current by CONFIG SET (read on every command). */
+    private long threshold;
+    private long maxLen;
+
     public SlowLog(Config config) {
         this.config = config;
+        this.threshold = config.getLong("slowlog-log-slower-than");
+        this.maxLen = config.getLong("slowlog-max-len");
+        config.watch("slowlog-log-slower-than", c -> threshold = c.getLong("slowlog-log-slower-than"));
+        config.watch("slowlog-max-len", c -> maxLen = c.getLong("slowlog-max-len"));
     }
 
     /** Records a finished command (the dispatcher skips skip_slowlog commands and redacts secrets). */
     public void record(Client c, byte[][] argv, long micros) {
-        long threshold = config.getLong("slowlog-log-slower-than");
+        long threshold = this.threshold;
         if (threshold < 0) return;
         if (micros >= threshold) {
             String name = c.name == null ? "" : new String(c.name, StandardCharsets.ISO_8859_1);
             entries.addFirst(new Entry(nextId++, c.node().clock().millis() / 1000, micros, trim(argv), c.remoteAddress(), name));
         }
-        long max = config.getLong("slowlog-max-len");
+        long max = maxLen;
         while (entries.size() > max) entries.removeLast();
     }
 
