@@ -113,9 +113,9 @@ class HashSetValueTest {
                 cursor = d.scan(cursor, (k, v) -> seen.add(Bytes.str(k)));
                 step++;
                 if (step % 7 == 0) {
-                    if (grow) {
+                    if (grow && extra < 20_000) {
                         for (int i = 0; i < 200; i++) d.add(b("g" + extra++));
-                    } else if (!removable.isEmpty()) {
+                    } else if (!grow && !removable.isEmpty()) {
                         for (int i = 0; i < 400 && !removable.isEmpty(); i++) d.remove(b(removable.remove(removable.size() - 1)));
                     }
                 }
