@@ -117,12 +117,15 @@ redis_base=$(rss_kb "$REDIS_PID"); meridian_base=$(rss_kb "$MERIDIAN_PID")
 redis-cli -p "$REDIS_PORT" --pipe <"$WORK/keys.resp" >/dev/null
 redis-cli -p "$MERIDIAN_PORT" --pipe <"$WORK/keys.resp" >/dev/null
 sleep 2
+redis_burst=$(rss_kb "$REDIS_PID"); meridian_burst=$(rss_kb "$MERIDIAN_PID")
+# the JVM gives back what the load burst grew once a periodic GC runs (G1PeriodicGCInterval)
+sleep 12
 redis_rss=$(rss_kb "$REDIS_PID"); meridian_rss=$(rss_kb "$MERIDIAN_PID")
 echo
 echo "| $KEYS keys x 100 B | Redis | Meridian | ratio |"
 echo "|---|---|---|---|"
-awk -v r="$redis_rss" -v m="$meridian_rss" -v rb="$redis_base" -v mb="$meridian_base" -v k="$(redis-cli -p "$MERIDIAN_PORT" dbsize)" \
-  'BEGIN { printf "| RSS MB (dbsize %s) | %.0f | %.0f | %.2f |\n| RSS before load MB | %.0f | %.0f | |\n", k, r/1024, m/1024, m/r, rb/1024, mb/1024 }'
+awk -v r="$redis_rss" -v m="$meridian_rss" -v rb="$redis_base" -v mb="$meridian_base" -v r2="$redis_burst" -v m2="$meridian_burst" -v k="$(redis-cli -p "$MERIDIAN_PORT" dbsize)" \
+  'BEGIN { printf "| RSS MB, settled 14 s after the load (dbsize %s) | %.0f | %.0f | %.2f |\n| RSS MB, 2 s after the load | %.0f | %.0f | %.2f |\n| RSS MB before the load | %.0f | %.0f | |\n", k, r/1024, m/1024, m/r, r2/1024, m2/1024, m2/r2, rb/1024, mb/1024 }'
 
 if [ -n "$OUT" ]; then cat "$report" >"$OUT"; fi
 rm -f "$report"
