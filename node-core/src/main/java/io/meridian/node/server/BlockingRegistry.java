@@ -190,6 +190,10 @@ public final class BlockingRegistry {
         for (Client c : new ArrayList<>(waiting)) {
             Client.Blocked b = c.blocked;
             if (b == null || b.db != dk.db()) continue;
+            if (c.channel() != null && !c.channel().isActive()) {
+                release(c); // closed and not yet removed: it must not take the data with it
+                continue;
+            }
             int saved = c.dbIndex;
             c.select(b.db);
             node.keyspace().tick();

@@ -446,6 +446,23 @@ class ListBlockingDifferentialTest {
         });
     }
 
+    @Test
+    void aBlockedClientKilledJustBeforeAPushLeavesTheDataAlone() {
+        same(1, (t, out) -> {
+            try (RawReplies b = t.connect()) {
+                RawReplies a = t.connect();
+                String id = a.call("CLIENT", "ID").replaceAll("[^0-9]", "");
+                a.send("BLPOP", "k", "0");
+                t.awaitBlocked(1);
+                b.sendRaw(concat(RawReplies.encode(RawReplies.args("CLIENT", "KILL", "ID", id)),
+                        RawReplies.encode(RawReplies.args("RPUSH", "k", "v")),
+                        RawReplies.encode(RawReplies.args("LRANGE", "k", "0", "-1"))));
+                for (int i = 0; i < 3; i++) out.add(b.read());
+                a.close();
+            }
+        });
+    }
+
     private static byte[] concat(byte[]... parts) {
         java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
         for (byte[] p : parts) b.writeBytes(p);
