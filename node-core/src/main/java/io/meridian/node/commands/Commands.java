@@ -23,7 +23,8 @@ public final class Commands {
                 new PubSubCommands(),
                 new ConnectionCommands(),
                 new ServerCommands(),
-                new PersistenceCommands()
+                new PersistenceCommands(),
+                new ReplicaofCommands()
         );
         for (CommandFamily f : families) f.register(table);
         for (CommandFamily f : families) f.attach(node);

@@ -175,6 +175,15 @@ public final class Database {
         return dict;
     }
 
+    /** Takes over other's contents (a dataset loaded aside); other is left empty. */
+    void adopt(Database other) {
+        dict = other.dict;
+        volatileKeys = other.volatileKeys;
+        expireCursor = 0;
+        other.dict = new Dict();
+        other.volatileKeys = 0;
+    }
+
     /** SWAPDB: exchanges contents with another database. */
     void swapWith(Database other) {
         Dict d = dict;

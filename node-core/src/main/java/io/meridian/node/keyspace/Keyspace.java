@@ -107,6 +107,21 @@ public final class Keyspace {
         dbs[a].swapWith(dbs[b]);
     }
 
+    /**
+     * Replaces every database's contents with those of loaded (a keyspace built aside, e.g. a
+     * replica's full sync), all at once: a running snapshot keeps the tables it captured, WATCH
+     * sees each database flushed. loaded must have as many databases and is left empty.
+     */
+    public void replaceWith(Keyspace loaded) {
+        if (loaded.dbs.length != dbs.length) throw new IllegalArgumentException("database count differs");
+        for (int i = 0; i < dbs.length; i++) {
+            for (WriteObserver o : observers) o.beforeClear(dbs[i]);
+            events.flushed(i);
+            dbs[i].adopt(loaded.dbs[i]);
+        }
+        version = Math.max(version, loaded.version) + 1;
+    }
+
     public long totalKeys() {
         long n = 0;
         for (Database d : dbs) n += d.size();

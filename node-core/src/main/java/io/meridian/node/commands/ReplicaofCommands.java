@@ -1,0 +1,98 @@
+package io.meridian.node.commands;
+
+import io.meridian.node.Node;
+import io.meridian.node.command.CommandFamily;
+import io.meridian.node.command.CommandTable;
+import io.meridian.node.repl.replica.MasterLink;
+import io.meridian.node.repl.replica.ReplicaOf;
+import io.meridian.node.server.Client;
+import io.meridian.node.util.Bytes;
+
+import java.util.List;
+
+import static io.meridian.node.command.CommandSpec.command;
+
+/**
+ * REPLICAOF / SLAVEOF host port | NO ONE, and the replicaof directive at start-up: the
+ * replica side of replication ({@link ReplicaOf}, {@link MasterLink}).
+ */
+public final class ReplicaofCommands implements CommandFamily {
+    private Node node;
+    /** The first cron tick has run (start-up's replicaof directive is resolved then). */
+    private boolean booted;
+
+    @Override
+    public void register(CommandTable t) {
+        t.add(command("replicaof", 3).flags("admin noscript stale no_async_loading").acl("@admin @slow @dangerous")
+                .doc("server", "5.0.0", "Make the server a replica of another instance, or promote it as master.")
+                .complexity("O(1)").run(this::replicaof));
+        t.add(command("slaveof", 3).flags("admin noscript stale no_async_loading").acl("@admin @slow @dangerous")
+                .doc("server", "1.0.0", "Make the server a replica of another instance, or promote it as master.")
+                .complexity("O(1)").run(this::replicaof));
+    }
+
+    @Override
+    public void attach(Node node) {
+        this.node = node;
+        List<String> master = hostPort(node.config().getString("replicaof"));
+        if (master != null) ReplicaOf.configure(node, master.get(0), Integer.parseInt(master.get(1)));
+        node.addCron(this::cron);
+        node.onStop(() -> {
+            MasterLink l = ReplicaOf.link(node);
+            if (l != null) node.execute(l::stop);
+        });
+        // a new masterauth (or user) is tried at once instead of after the backoff
+        for (String d : List.of("masterauth", "masteruser")) {
+            node.config().watch(d, c -> node.execute(() -> {
+                MasterLink l = ReplicaOf.link(node);
+                if (l != null) l.backoff().retryNow();
+            }));
+        }
+    }
+
+    private void cron() {
+        if (!booted) {
+            booted = true;
+            ReplicaOf.boot(node);
+        }
+        MasterLink l = ReplicaOf.link(node);
+        if (l != null) l.cron();
+    }
+
+    /** "host port" of the replicaof directive, or null when unset. */
+    private static List<String> hostPort(String v) {
+        if (v == null || v.isBlank()) return null;
+        String[] p = v.trim().split("\\s+");
+        return p.length == 2 ? List.of(p[0], p[1]) : null;
+    }
+
+    void replicaof(Client c, byte[][] argv) {
+        Node n = c.node();
+        if (Bytes.eqIgnoreCase(argv[1], "no") && Bytes.eqIgnoreCase(argv[2], "one")) {
+            if (ReplicaOf.unsetMaster(n)) {
+                n.log().info("MASTER MODE enabled (user request from '{}')", ConnectionCommands.info(c, c));
+            }
+            c.ok();
+            return;
+        }
+        if (c.kind == 'S') {
+            c.error("ERR Command is not valid when client is a replica.");
+            return;
+        }
+        Long port = Bytes.parseLong(argv[2]);
+        if (port == null || port < 0 || port > 65535) {
+            c.error("ERR Invalid master port");
+            return;
+        }
+        String host = Bytes.str(argv[1]);
+        MasterLink current = ReplicaOf.link(n);
+        if (current != null && current.masterHost().equalsIgnoreCase(host) && current.masterPort() == port) {
+            n.log().info("REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.");
+            c.simple("OK Already connected to specified master");
+            return;
+        }
+        ReplicaOf.setMaster(n, host, port.intValue());
+        n.log().info("REPLICAOF {}:{} enabled (user request from '{}')", host, port, ConnectionCommands.info(c, c));
+        c.ok();
+    }
+}
