@@ -27,8 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Crash tests in separate processes: a master node in a child JVM ({@link CrashNodeMain},
  * i.e. the Launcher in master mode) is killed with SIGKILL while clients write under
- * {@code appendfsync always}, then restarted on the same directory; and a log damaged
- * while the node was down stops start-up naming the offset, or is truncated with the flag.
+ * {@code appendfsync always}, then restarted on the same directory (INFO's master_replid and
+ * master_repl_offset as before); and a log damaged while the node was down stops start-up
+ * naming the offset, or is truncated with the flag.
  */
 class ReplicationLogCrashTest {
     private static final long START_TIMEOUT_MS = 120_000;
@@ -73,7 +74,7 @@ class ReplicationLogCrashTest {
         Child ready() throws InterruptedException {
             long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
             while (System.currentTimeMillis() < deadline) {
-                if (output().contains("WALINFO ready")) return this;
+                if (output().contains("Ready to accept connections")) return this;
                 if (!process.isAlive()) throw new AssertionError("node exited with " + process.exitValue() + ":\n" + output());
                 Thread.sleep(50);
             }
@@ -90,12 +91,19 @@ class ReplicationLogCrashTest {
             return new Jedis("127.0.0.1", port, 30_000);
         }
 
-        /** [replid, offset] from the test-only WALINFO command. */
-        String[] walinfo() {
+        /** [master_replid, master_repl_offset] from INFO replication. */
+        String[] replInfo() {
             try (Jedis j = jedis()) {
-                Object r = j.sendCommand(() -> "WALINFO".getBytes(StandardCharsets.US_ASCII));
-                return new String((byte[]) r, StandardCharsets.US_ASCII).split(" ");
+                String info = j.info("replication");
+                return new String[]{field(info, "master_replid"), field(info, "master_repl_offset")};
             }
+        }
+
+        private static String field(String info, String name) {
+            for (String line : info.split("\r\n")) {
+                if (line.startsWith(name + ":")) return line.substring(name.length() + 1);
+            }
+            throw new AssertionError(name + " not in INFO: " + info);
         }
 
         /** kill -9. */
@@ -131,7 +139,7 @@ class ReplicationLogCrashTest {
                     acked.put("pre:" + i, "p" + i);
                 }
             }
-            String[] info = node.walinfo();
+            String[] info = node.replInfo();
             replid = info[0];
             offsetBefore = Long.parseLong(info[1]);
             AtomicBoolean stop = new AtomicBoolean();
@@ -160,7 +168,7 @@ class ReplicationLogCrashTest {
         }
         assertTrue(acked.size() >= 850, "only " + acked.size() + " writes acknowledged");
         try (Child node = Child.launch(dir).ready(); Jedis j = node.jedis()) {
-            String[] info = node.walinfo();
+            String[] info = node.replInfo();
             assertEquals(replid, info[0], "replid kept");
             long offset = Long.parseLong(info[1]);
             assertTrue(offset >= offsetBefore, offset + " < " + offsetBefore);
@@ -183,7 +191,7 @@ class ReplicationLogCrashTest {
             try (Jedis j = node.jedis()) {
                 for (int i = 0; i < 30; i++) j.set("d" + i, "v" + i);
             }
-            replid = node.walinfo()[0];
+            replid = node.replInfo()[0];
             node.kill();
         }
         long bad;
@@ -198,10 +206,10 @@ class ReplicationLogCrashTest {
             String out = node.output();
             assertTrue(out.contains("corrupt at offset " + bad), what + ": the error names the offset:\n" + out);
             assertTrue(out.contains("log-truncate-on-corruption"), out);
-            assertFalse(out.contains("WALINFO ready"), out);
+            assertFalse(out.contains("Ready to accept connections"), out);
         }
         try (Child node = Child.launch(dir, "--log-truncate-on-corruption", "yes").ready(); Jedis j = node.jedis()) {
-            String[] info = node.walinfo();
+            String[] info = node.replInfo();
             assertEquals(replid, info[0]);
             assertEquals(bad, Long.parseLong(info[1]));
             for (int i = 0; i < firstLostKey; i++) assertEquals("v" + i, j.get("d" + i));

@@ -55,6 +55,9 @@ class WriteAheadLogTest {
         try (TestNode n = start(); Jedis j = new Jedis(n.host(), n.port(), 30_000)) {
             assertEquals(replid, n.node().stream().replid());
             assertEquals(offset, n.node().stream().offset());
+            String info = j.info("replication");
+            assertTrue(info.contains("master_replid:" + replid + "\r\n"), info);
+            assertTrue(info.contains("master_repl_offset:" + offset + "\r\n"), info);
             assertEquals("again", j.get("k0"));
             assertEquals("v199", j.get("k199"));
             j.select(3);
