@@ -54,6 +54,8 @@ public final class Persistence {
     private volatile long loadingLoadedBytes;
     private volatile long loadingRdbUsedMem;
     private long lastLoadKeysLoaded;
+    /** The last background save's peak in-flight bytes (rdb_last_cow_size). */
+    private long lastSnapshotHeld;
     private long lastLoadKeysExpired;
 
     public Persistence(Node node) {
@@ -148,6 +150,7 @@ public final class Persistence {
             LOG.info("DB saved on disk");
             LOG.info("Background saving terminated with success ({} keys, {} bytes, {} ms)", snap.keysWritten(), snap.bytesWritten(), elapsed);
             lastBgsaveOk = true;
+            lastSnapshotHeld = snap.peakBytesHeld();
             if (node.wal() != null) node.wal().markSnapshot(snap.info().replOffset());
             dirtyAtLastSave = dirtyAtBgsaveStart;
             lastSaveMillis = snap.info().startedAt();
@@ -327,8 +330,9 @@ public final class Persistence {
             sb.append("loading_loaded_perc:").append(String.format("%.2f", perc)).append("\r\n");
             sb.append("loading_eta_seconds:").append(eta).append("\r\n");
         }
-        sb.append("current_cow_peak:0\r\n");
-        sb.append("current_cow_size:0\r\n");
+        // a fork-less snapshot has no copy-on-write; what it holds instead is its in-flight bytes
+        sb.append("current_cow_peak:").append(s == null ? 0 : s.peakBytesHeld()).append("\r\n");
+        sb.append("current_cow_size:").append(s == null ? 0 : s.peakBytesHeld()).append("\r\n");
         sb.append("current_cow_size_age:0\r\n");
         double fork = s == null ? 0 : Math.min(100.0, s.keysWritten() * 100.0 / Math.max(1, s.info().keys()));
         sb.append("current_fork_perc:").append(String.format("%.2f", fork)).append("\r\n");
@@ -341,7 +345,7 @@ public final class Persistence {
         sb.append("rdb_last_bgsave_time_sec:").append(lastBgsaveSeconds).append("\r\n");
         sb.append("rdb_current_bgsave_time_sec:").append(s == null ? -1 : (now - bgsaveStartedAt) / 1000).append("\r\n");
         sb.append("rdb_saves:").append(saves).append("\r\n");
-        sb.append("rdb_last_cow_size:0\r\n");
+        sb.append("rdb_last_cow_size:").append(lastSnapshotHeld).append("\r\n");
         sb.append("rdb_last_load_keys_expired:").append(lastLoadKeysExpired).append("\r\n");
         sb.append("rdb_last_load_keys_loaded:").append(lastLoadKeysLoaded).append("\r\n");
         sb.append("aof_enabled:0\r\n");

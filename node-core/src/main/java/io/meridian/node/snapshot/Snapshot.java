@@ -107,6 +107,15 @@ public final class Snapshot implements WriteObserver {
         return writer.bytesWritten();
     }
 
+    /**
+     * The most memory the snapshot held at once beyond the dataset: serialised bytes (old
+     * values of entries written meanwhile included) waiting for the slowest sink. This is
+     * what copy-on-write costs a forking Redis; INFO reports it as current_cow_peak.
+     */
+    public long peakBytesHeld() {
+        return out.peakHeld();
+    }
+
     public boolean finished() {
         return finished;
     }
@@ -297,12 +306,21 @@ public final class Snapshot implements WriteObserver {
             byte[] c = n == chunk.length ? chunk : java.util.Arrays.copyOf(chunk, n);
             chunk = new byte[CHUNK];
             n = 0;
+            // one array serves every sink: what is held is the largest debt, not the sum
+            long held = 0;
             for (Tracked t : sinks) {
                 if (t.closed) continue;
-                t.owed.addAndGet(c.length);
+                held = Math.max(held, t.owed.addAndGet(c.length));
                 inFlight.addAndGet(c.length);
                 t.sink.chunk(c);
             }
+            if (held + CHUNK > peakHeld) peakHeld = held + CHUNK;
+        }
+
+        private volatile long peakHeld;
+
+        long peakHeld() {
+            return peakHeld;
         }
 
         /** The end of the image (error null) or an abort; the future completes when every sink settled. */
