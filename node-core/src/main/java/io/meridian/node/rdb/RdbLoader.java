@@ -31,6 +31,8 @@ public final class RdbLoader {
         public long keysLoaded;
         public long keysExpired;
         public long emptyKeysSkipped;
+        /** Bytes the RDB took, up to its checksum (what follows in the stream is not part of it). */
+        public long bytes;
 
         public String auxText(String key) {
             byte[] v = aux.get(key);
@@ -93,6 +95,7 @@ public final class RdbLoader {
             at = r.offset();
         }
         res.emptyKeysSkipped = r.emptyKeysSkipped();
+        res.bytes = r.offset();
         return res;
     }
 

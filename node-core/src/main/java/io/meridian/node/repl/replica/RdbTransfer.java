@@ -211,8 +211,19 @@ public final class RdbTransfer {
         try {
             RdbLoader.Result r = RdbLoader.loadNew(in, settings.databases(), settings.clock(), -1,
                     settings.verifyChecksum(), settings.limits());
-            if (fromSocket && in.read() >= 0) {
-                throw new IOException("the payload goes on after the end of the RDB");
+            // the payload must end with the RDB (its reader reads ahead: count what came after)
+            long total = r.bytes;
+            if (fromSocket) {
+                byte[] rest = new byte[8192];
+                while (in.read(rest) >= 0) {
+                    // drained until the transfer's end
+                }
+                total = pipe.delivered();
+            } else {
+                total = Files.size(temp);
+            }
+            if (total > r.bytes) {
+                throw new IOException("the payload goes on after the end of the RDB (" + (total - r.bytes) + " more bytes)");
             }
             LOG.info("Done loading RDB, keys loaded: {}, keys expired: {}.", r.keysLoaded, r.keysExpired);
             LOG.info("MASTER <-> REPLICA sync: DB loaded in {} seconds", String.format("%.3f", (System.nanoTime() - t0) / 1e9));
@@ -275,6 +286,7 @@ public final class RdbTransfer {
         private byte[] current;
         private int pos;
         private long queued;
+        private long delivered;
         private boolean ended;
         private String error;
         private boolean pausedFlow;
@@ -294,6 +306,11 @@ public final class RdbTransfer {
                 if (pause) pausedFlow = true;
             }
             if (pause && flow != null) flow.pause();
+        }
+
+        /** Bytes read out of the pipe so far. */
+        synchronized long delivered() {
+            return delivered;
         }
 
         synchronized void end() {
@@ -340,6 +357,7 @@ public final class RdbTransfer {
                 System.arraycopy(current, pos, b, off, n);
                 pos += n;
                 queued -= n;
+                delivered += n;
                 if (pausedFlow && queued < PIPE_HIGH_WATER / 2) {
                     pausedFlow = false;
                     resume = true;

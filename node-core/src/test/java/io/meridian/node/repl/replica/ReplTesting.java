@@ -109,7 +109,7 @@ final class ReplTesting {
         }
 
         List<String> lines() {
-            synchronized (appender.list) {
+            synchronized (appender) {
                 List<String> out = new ArrayList<>();
                 for (ILoggingEvent e : appender.list) out.add(e.getFormattedMessage());
                 return out;
