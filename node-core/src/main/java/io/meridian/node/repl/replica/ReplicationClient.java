@@ -175,9 +175,20 @@ public final class ReplicationClient {
                 return;
             }
             LOG.info("Non blocking connect for SYNC fired the event.");
-            setState(ReplState.RECEIVE_PING_REPLY);
-            send("PING");
+            handshake();
         });
+    }
+
+    /** Runs the protocol over a channel that is already connected (tests use an EmbeddedChannel). */
+    void attach(Channel ch) {
+        channel = ch;
+        ch.pipeline().addLast(new Handler());
+        handshake();
+    }
+
+    private void handshake() {
+        setState(ReplState.RECEIVE_PING_REPLY);
+        send("PING");
     }
 
     /** Closes the connection; {@link Listener#closed} is called with the reason (once). */
