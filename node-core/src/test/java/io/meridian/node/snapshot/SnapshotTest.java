@@ -64,6 +64,92 @@ class SnapshotTest {
         }
     }
 
+    /**
+     * One snapshot feeds several consumers at once: each gets the same bytes; a consumer that
+     * lags holds back the walk (bounded memory) instead of making the snapshot buffer the dataset.
+     */
+    @Test
+    void oneSnapshotFeedsSeveralConsumersAndWaitsForTheSlowest() throws Exception {
+        Node node = node();
+        Client c = new Client(node, null, 1);
+        Random rnd = new Random(7);
+        for (int i = 0; i < 60000; i++) call(c, "SET", "big:" + i, randomText(rnd, 400 + rnd.nextInt(200))); // ~30 MB, incompressible
+        String before = Digest.dataset(node.keyspace());
+        ArrayDeque<Runnable> steps = new ArrayDeque<>();
+        MemorySink fast = new MemorySink();
+        SlowSink slow = new SlowSink();
+        Snapshot snap = Snapshot.start(node.keyspace(), "b".repeat(40), 99, 0, 0,
+                RdbWriter.Options.defaults(), List.of(fast, slow), steps::add);
+        long maxHeld = 0;
+        int stalls = 0;
+        while (!snap.done().isDone()) {
+            if (steps.isEmpty()) {
+                stalls++;
+                slow.drain(); // the slow consumer catches up; the walk resumes through its feedback
+                continue;
+            }
+            steps.poll().run();
+            randomWrite(c, rnd);
+            maxHeld = Math.max(maxHeld, slow.pending());
+        }
+        snap.done().get();
+        assertTrue(stalls > 0, "the walk never waited for the slow consumer");
+        assertTrue(maxHeld < 24L << 20, "the slow consumer was handed " + (maxHeld >> 20) + " MB at once");
+        assertTrue(java.util.Arrays.equals(fast.bytes(), slow.bytes()), "consumers got different bytes");
+        Keyspace loaded = new Keyspace(16, Clock.systemUTC());
+        RdbLoader.load(new ByteArrayInputStream(slow.bytes()), loaded, -1, true);
+        assertEquals(before, Digest.dataset(loaded));
+    }
+
+    private static String randomText(Random rnd, int n) {
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) sb.append((char) ('!' + rnd.nextInt(90)));
+        return sb.toString();
+    }
+
+    /** Holds chunks until drained, as a slow disk or replica would. */
+    static final class SlowSink implements SnapshotSink {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final ArrayDeque<byte[]> held = new ArrayDeque<>();
+        private Feedback f;
+        private boolean ended;
+
+        @Override
+        public void attach(Feedback feedback) {
+            f = feedback;
+        }
+
+        @Override
+        public void chunk(byte[] bytes) {
+            held.add(bytes);
+        }
+
+        @Override
+        public void end(Throwable error) {
+            ended = true;
+            drain();
+        }
+
+        long pending() {
+            long n = 0;
+            for (byte[] b : held) n += b.length;
+            return n;
+        }
+
+        void drain() {
+            while (!held.isEmpty()) {
+                byte[] b = held.poll();
+                out.writeBytes(b);
+                f.consumed(b.length);
+            }
+            if (ended) f.finished();
+        }
+
+        byte[] bytes() {
+            return out.toByteArray();
+        }
+    }
+
     /** A sink that fails mid-way makes the snapshot fail, and the keyspace is left fully usable. */
     @Test
     void failingSinkAbortsAndReleasesTheKeyspace() throws Exception {
