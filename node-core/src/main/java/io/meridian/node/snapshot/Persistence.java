@@ -303,10 +303,21 @@ public final class Persistence {
             return b;
         }
 
+        private long nextReport = System.nanoTime() + 5_000_000_000L;
+
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             int n = super.read(b, off, len);
-            if (n > 0) loadingLoadedBytes += n;
+            if (n > 0) {
+                loadingLoadedBytes += n;
+                long now = System.nanoTime();
+                if (now > nextReport) {
+                    // a long load shows where it is, like a long BGSAVE
+                    nextReport = now + 5_000_000_000L;
+                    LOG.info("Loading RDB: {}% ({} of {} bytes)", loadingTotalBytes == 0 ? 0 : loadingLoadedBytes * 100 / loadingTotalBytes,
+                            loadingLoadedBytes, loadingTotalBytes);
+                }
+            }
             return n;
         }
     }
