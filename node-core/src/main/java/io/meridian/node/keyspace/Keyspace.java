@@ -22,6 +22,11 @@ public final class Keyspace {
     /** Replicas do not delete expired keys themselves: the master's DEL does (Redis 7). */
     private volatile boolean expireLocally = true;
     private final List<WriteObserver> observers = new CopyOnWriteArrayList<>();
+    /**
+     * A replica is applying its master's stream: no key is expired for these commands (Redis's
+     * expireIfNeeded for the master client), the master's DELs say what expired.
+     */
+    boolean masterContext;
 
     public Keyspace(int databases, Clock clock) {
         this.clock = clock;
@@ -36,6 +41,11 @@ public final class Keyspace {
 
     public void setExpireLocally(boolean b) {
         expireLocally = b;
+    }
+
+    /** Set while a replica runs a command of its master's stream (see {@link #masterContext}). */
+    public void setMasterContext(boolean b) {
+        masterContext = b;
     }
 
     public boolean expiresLocally() {

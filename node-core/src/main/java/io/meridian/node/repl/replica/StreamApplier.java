@@ -1,6 +1,7 @@
 package io.meridian.node.repl.replica;
 
 import io.meridian.node.Node;
+import io.meridian.node.keyspace.Keyspace;
 import io.meridian.node.repl.ReplicationStream;
 import io.meridian.node.server.Client;
 import io.meridian.node.util.Bytes;
@@ -114,7 +115,13 @@ public final class StreamApplier {
             return;
         }
         long before = node.stats().totalErrorReplies;
-        node.dispatcher().process(master, argv);
+        Keyspace ks = node.keyspace();
+        ks.setMasterContext(true);
+        try {
+            node.dispatcher().process(master, argv);
+        } finally {
+            ks.setMasterContext(false);
+        }
         if (node.stats().totalErrorReplies != before) {
             errors++;
             if (errors <= ERRORS_LOGGED) {

@@ -133,6 +133,24 @@ class StreamApplierTest {
     }
 
     @Test
+    void theMastersCommandsSeeKeysTheReplicaHidesAsExpired() {
+        Setup s = setup();
+        byte[] a = (cmd("SET", "ek", "old") + cmd("PEXPIREAT", "ek", "1")).getBytes(StandardCharsets.ISO_8859_1);
+        apply(s, a, 0, a.length);
+        assertNull(get("ek"), "hidden from readers once logically expired");
+        Node n = node.node();
+        assertEquals(1, onLoop(n, () -> n.keyspace().db(0).dict().get("ek".getBytes(StandardCharsets.ISO_8859_1)) != null ? 1 : 0));
+        byte[] b = (cmd("APPEND", "ek", "+") + cmd("PERSIST", "ek")).getBytes(StandardCharsets.ISO_8859_1);
+        apply(s, b, 0, b.length);
+        assertEquals("old+", get("ek"), "the master's APPEND found the key");
+        byte[] c = (cmd("PEXPIREAT", "ek", "1") + cmd("DEL", "ek")).getBytes(StandardCharsets.ISO_8859_1);
+        apply(s, c, 0, c.length);
+        assertEquals(0, onLoop(n, () -> n.keyspace().db(0).dict().get("ek".getBytes(StandardCharsets.ISO_8859_1)) != null ? 1 : 0),
+                "the master's DEL removes a key the replica saw as expired");
+        assertEquals(0, s.applier().errors());
+    }
+
+    @Test
     void errorsOfTheMastersCommandsAreCountedNotSent() {
         Setup s = setup();
         byte[] all = (cmd("SET", "w", "1") + cmd("LPUSH", "w", "x") + cmd("NOSUCHCOMMAND")).getBytes(StandardCharsets.ISO_8859_1);
