@@ -151,6 +151,36 @@ public final class Node implements KeyspaceEvents {
         return this;
     }
 
+    public boolean stopped() {
+        return stopped.get();
+    }
+
+    /**
+     * What SIGTERM does in Redis (prepareForShutdown with default options): the shutdown steps,
+     * e.g. the final RDB save when save points are set, run on the command thread; then stop.
+     * Called from a JVM shutdown hook; waits at most timeoutMillis for the steps.
+     */
+    public void shutdownOnSignal(long timeoutMillis) {
+        if (stopped.get()) return;
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        try {
+            execute(() -> {
+                try {
+                    for (io.meridian.node.server.Shutdown.Step step : shutdown.steps()) {
+                        String failure = step.run(new io.meridian.node.server.Shutdown.Options(false, false, false, false));
+                        if (failure != null) LOG.warn("Error during shutdown: {}", failure);
+                    }
+                } finally {
+                    done.complete(null);
+                }
+            });
+            done.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warn("Shutdown steps did not finish: {}", e.toString());
+        }
+        stop();
+    }
+
     public void stop() {
         // SHUTDOWN stops the node and the JVM shutdown hook stops it again: the second call does nothing
         if (!stopped.compareAndSet(false, true)) return;

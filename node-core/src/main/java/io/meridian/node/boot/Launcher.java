@@ -64,7 +64,11 @@ public final class Launcher {
             System.exit(1);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Node node = ctx.getBean(Node.class);
+            if (node.stopped()) return; // SHUTDOWN already did everything and said goodbye
+            // SIGTERM (kubectl delete, docker stop): as Redis, save if save points are set, then exit
             LOG.warn("Received SIGTERM scheduling shutdown...");
+            node.shutdownOnSignal(60_000);
             ctx.close();
             LOG.warn("Meridian is now ready to exit, bye bye...");
         }, "meridian-shutdown"));
