@@ -58,8 +58,6 @@ public final class MasterLink implements UpstreamLink {
      * (a fresh replica: {@code PSYNC ? -1}).
      */
     private boolean cached;
-    /** The database the master's stream was in (kept across reconnections, as the cached master's). */
-    private int masterDb;
     /** Send PSYNC ... FAILOVER (this node is handing its role over to the master it connects to). */
     private boolean psyncFailover;
     private Runnable onPsyncAccepted;
@@ -331,7 +329,6 @@ public final class MasterLink implements UpstreamLink {
     /** Forgets the master's client (the cached master keeps its db and our offset). */
     private void dropMaster() {
         if (master != null) {
-            masterDb = master.dbIndex;
             Client m = master;
             master = null;
             node.removeClient(m);
@@ -345,7 +342,9 @@ public final class MasterLink implements UpstreamLink {
         master.kind = 'M';
         master.authenticated = true;
         master.replyOff = true;
-        master.select(Math.min(Math.max(0, masterDb), node.keyspace().size() - 1));
+        // the database the stream is in: kept with the node's stream (across restarts too, by its log)
+        int db = node.stream().streamDb();
+        master.select(db >= 0 && db < node.keyspace().size() ? db : 0);
         applier = new StreamApplier(node, master, offset, o -> {
             if (conn != null) conn.ack(o);
         });
@@ -423,8 +422,7 @@ public final class MasterLink implements UpstreamLink {
             return;
         }
         RdbLoader.Result r = outcome.result();
-        swapIn(r.keyspace, t.mode() == RdbTransfer.Mode.DISK);
-        masterDb = r.replStreamDb >= 0 ? r.replStreamDb : 0;
+        swapIn(r.keyspace, t.mode() == RdbTransfer.Mode.DISK, r.replStreamDb);
         payloadComplete = false;
         LOG.info("MASTER <-> REPLICA sync: Finished with success");
         streamStarts(fullOffset);
@@ -433,7 +431,7 @@ public final class MasterLink implements UpstreamLink {
     }
 
     /** The loaded dataset replaces the served one, and the master's history becomes ours. */
-    private void swapIn(Keyspace loaded, boolean fromFile) {
+    private void swapIn(Keyspace loaded, boolean fromFile, int streamDb) {
         // replicationAttachToNewMaster: sub-replicas must resync with the new history
         ReplicaOf.disconnectReplicas(node);
         LOG.info("MASTER <-> REPLICA sync: Swapping active DB with loaded DB");
@@ -441,7 +439,7 @@ public final class MasterLink implements UpstreamLink {
         node.keyspace().replaceWith(loaded);
         node.stats().dirty = dirty + 1; // a change of the dataset, as Redis's server.dirty++ after a diskless load
         ReplicationStream s = node.stream();
-        s.reset(fullReplid, fullOffset, -1);
+        s.reset(fullReplid, fullOffset, streamDb);
         s.setSecondary(NO_REPLID2, -1);
         WriteAheadLog w = node.wal();
         if (w != null) {
