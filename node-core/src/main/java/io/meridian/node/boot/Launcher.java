@@ -29,6 +29,11 @@ public final class Launcher {
 
     /** Runs until the JVM is asked to stop; returns only on a configuration error (exit 1). */
     public static ApplicationContext run(String mode, String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-v"))) {
+            // as redis-server --version: one line, exit 0 (the container images' smoke test)
+            System.out.println("Meridian " + mode + " v=" + Node.VERSION + " redis=" + Node.REDIS_VERSION + " java=" + System.getProperty("java.version"));
+            System.exit(0);
+        }
         Config config = new Config();
         ApplicationContext ctx = ApplicationContext.builder().deduceEnvironment(false).banner(false).build();
         ctx.start();
@@ -54,6 +59,8 @@ public final class Launcher {
         ctx.registerSingleton(Config.class, config);
         try {
             Node node = ctx.getBean(Node.class);
+            // health, metrics and the admin API on their own HTTP port (io.meridian.node.ops)
+            if (config.getInt("management-port") > 0) io.meridian.node.ops.ManagementServer.start(node);
             // SHUTDOWN ends the process with status 0, as redis-server does
             node.shutdown().afterStop(() -> System.exit(0));
         } catch (RuntimeException e) {

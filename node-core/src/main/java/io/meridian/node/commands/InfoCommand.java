@@ -322,8 +322,31 @@ final class InfoCommand {
 
     private void replication(Section s) {
         var stream = node.stream();
-        s.field("role", node.isReplica() ? "slave" : "master")
-                .field("connected_slaves", 0)
+        s.field("role", node.isReplica() ? "slave" : "master");
+        io.meridian.node.repl.UpstreamLink up = node.upstream();
+        if (node.isReplica() && up != null) {
+            // the replica's fields, in Redis 7.0's order (genRedisInfoString)
+            s.field("master_host", up.masterHost())
+                    .field("master_port", up.masterPort())
+                    .field("master_link_status", up.linkUp() ? "up" : "down")
+                    .field("master_last_io_seconds_ago", up.lastIoSecondsAgo())
+                    .field("master_sync_in_progress", up.syncInProgress() ? 1 : 0)
+                    .field("slave_read_repl_offset", up.readReplOffset())
+                    .field("slave_repl_offset", up.replOffset());
+            if (up.syncInProgress()) {
+                long total = up.syncTotalBytes(), read = up.syncReadBytes();
+                s.field("master_sync_total_bytes", total)
+                        .field("master_sync_read_bytes", read)
+                        .field("master_sync_left_bytes", total - read)
+                        .fixed2("master_sync_perc", total <= 0 ? 0 : read * 100.0 / total)
+                        .field("master_sync_last_io_seconds_ago", up.syncLastIoSecondsAgo());
+            }
+            if (!up.linkUp()) s.field("master_link_down_since_seconds", up.linkDownSinceSeconds());
+            s.field("slave_priority", node.config().getLong("replica-priority"))
+                    .field("slave_read_only", node.config().getBool("replica-read-only") ? 1 : 0)
+                    .field("replica_announced", node.config().getBool("replica-announced") ? 1 : 0);
+        }
+        s.field("connected_slaves", 0)
                 .field("master_failover_state", "no-failover")
                 .field("master_replid", stream.replid())
                 .field("master_replid2", stream.replid2())

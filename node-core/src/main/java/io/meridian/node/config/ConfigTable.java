@@ -99,6 +99,13 @@ public final class ConfigTable {
             string("tls-ca-cert-file", "", true, "CA bundle for peers").with(EMPTY_IS_NULL),
             enumeration("tls-auth-clients", "yes", true, "require client certificates", "no", "yes", "optional"),
             bool("tls-replication", false, true, "use TLS for replication links"),
+            // operations (io.meridian.node.ops): health, metrics and the admin API over HTTP
+            integer("management-port", 0, 0, 65535, false, "HTTP port for /health, /prometheus and the admin API (0 = off)").with(MERIDIAN),
+            string("management-bind", "127.0.0.1", false, "address the management port listens on").with(MERIDIAN),
+            string("admin-token", "", true, "bearer token the admin API requires ('' and no admin-token-file = admin API refused)").with(MERIDIAN, SENSITIVE, EMPTY_IS_NULL),
+            string("admin-token-file", "", true, "file holding the admin token, read at each request (a mounted Secret rotates without a restart)").with(MERIDIAN, EMPTY_IS_NULL),
+            integer("readiness-max-lag-seconds", 30, 1, Integer.MAX_VALUE, true, "a replica is ready while its master was heard from within this many seconds").with(MERIDIAN),
+            memory("readiness-max-lag-bytes", "1mb", 0, Long.MAX_VALUE, true, "a replica is ready while it has at most this many received bytes not yet applied (0 = unchecked)").with(MERIDIAN),
             // ACL
             string("aclfile", "", false, "ACL users file"),
             // Redis 7.0 directives Meridian accepts (files, flags, CONFIG GET/SET) without acting on them
