@@ -119,14 +119,14 @@ public final class RespDecoder extends ByteToMessageDecoder {
             return false;
         }
         if (cr + 1 >= in.writerIndex()) return false; // the '\n' is still to come
-        Long n = parseNumber(in, in.readerIndex() + 1, cr);
-        if (n == null || n > Integer.MAX_VALUE) throw new ProtocolError("invalid multibulk length");
+        long n = parseLength(in, in.readerIndex() + 1, cr);
+        if (n == NOT_A_NUMBER || n > Integer.MAX_VALUE) throw new ProtocolError("invalid multibulk length");
         if (!limits.authenticated() && n > UNAUTH_MAX_ARGS) throw new ProtocolError("unauthenticated multibulk length");
         in.readerIndex(cr + 2);
         if (n <= 0) return true; // "*0\r\n" and "*-1\r\n" are skipped, as Redis does
         args = new byte[(int) Math.min(n, 1024)][];
         argIndex = 0;
-        remainingArgs = n.intValue();
+        remainingArgs = (int) n;
         state = State.BULK_HEADER;
         return true;
     }
@@ -145,11 +145,11 @@ public final class RespDecoder extends ByteToMessageDecoder {
         if (marker != '$') {
             throw new ProtocolError("expected '$', got '" + (char) (marker & 0xff) + "'");
         }
-        Long n = parseNumber(in, in.readerIndex() + 1, cr);
-        if (n == null || n < 0 || n > limits.maxBulkLen()) throw new ProtocolError("invalid bulk length");
+        long n = parseLength(in, in.readerIndex() + 1, cr);
+        if (n == NOT_A_NUMBER || n < 0 || n > limits.maxBulkLen()) throw new ProtocolError("invalid bulk length");
         if (!limits.authenticated() && n > UNAUTH_MAX_BULK) throw new ProtocolError("unauthenticated bulk length");
         in.readerIndex(cr + 2);
-        bulkLen = n.intValue();
+        bulkLen = (int) n;
         state = State.BULK_BODY;
         return true;
     }
@@ -195,13 +195,39 @@ public final class RespDecoder extends ByteToMessageDecoder {
         return true;
     }
 
-    /** Redis's string2ll on the bytes [from, to): null if not a canonical integer. */
-    private static Long parseNumber(ByteBuf in, int from, int to) {
+    /** parseLength's result for bytes that are not a canonical integer. */
+    static final long NOT_A_NUMBER = Long.MIN_VALUE;
+
+    /**
+     * Redis's string2ll on [from, to) without allocating: NOT_A_NUMBER if invalid. Up to 18
+     * digits cannot overflow and are parsed in place; longer ones take the exact general path
+     * (whose only result equal to NOT_A_NUMBER, -2^63, is returned as -2^63+1: both are
+     * negative, which is all a length or count needs to know).
+     */
+    static long parseLength(ByteBuf in, int from, int to) {
         int len = to - from;
-        if (len <= 0 || len > 20) return null;
+        if (len <= 0 || len > 20) return NOT_A_NUMBER;
+        if (len <= 18) {
+            int i = from;
+            byte c = in.getByte(i);
+            if (len == 1 && c == '0') return 0;
+            boolean neg = c == '-';
+            if (neg && ++i == to) return NOT_A_NUMBER;
+            c = in.getByte(i);
+            if (c < '1' || c > '9') return NOT_A_NUMBER;
+            long v = c - '0';
+            for (i++; i < to; i++) {
+                int d = in.getByte(i) - '0';
+                if (d < 0 || d > 9) return NOT_A_NUMBER;
+                v = v * 10 + d;
+            }
+            return neg ? -v : v;
+        }
         byte[] b = new byte[len];
         in.getBytes(from, b);
-        return Bytes.parseLong(b);
+        Long v = Bytes.parseLong(b);
+        if (v == null) return NOT_A_NUMBER;
+        return v == Long.MIN_VALUE ? Long.MIN_VALUE + 1 : v;
     }
 
     /** sdssplitargs: also used for redis.conf lines. Null on unbalanced quotes. */

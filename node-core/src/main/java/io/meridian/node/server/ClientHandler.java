@@ -11,10 +11,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements RespDe
     /** Requests held for a blocked or paused client before reading from its socket stops. */
     private static final int MAX_PENDING = 1024;
     private final Node node;
+    private final ProtocolLimits limits;
     private Client client;
 
-    ClientHandler(Node node) {
+    ClientHandler(Node node, ProtocolLimits limits) {
         this.node = node;
+        this.limits = limits;
     }
 
     @Override
@@ -77,13 +79,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements RespDe
     @Override
     public long maxBulkLen() {
         Client c = client;
-        return c != null && c.isMaster() ? Long.MAX_VALUE : node.config().getLong("proto-max-bulk-len");
+        return c != null && c.isMaster() ? Long.MAX_VALUE : limits.maxBulkLen();
     }
 
     @Override
     public long queryBufferLimit() {
         Client c = client;
-        return c != null && c.isMaster() ? Long.MAX_VALUE : node.config().getLong("client-query-buffer-limit");
+        return c != null && c.isMaster() ? Long.MAX_VALUE : limits.queryBufferLimit();
     }
 
     @Override

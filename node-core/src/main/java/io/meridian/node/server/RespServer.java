@@ -39,6 +39,7 @@ public final class RespServer {
     private static final byte[] MAX_CLIENTS = "-ERR max number of clients reached\r\n".getBytes();
 
     private final Node node;
+    private final ProtocolLimits protocolLimits;
     private final EventLoopGroup group;
     private final List<Channel> listeners = new ArrayList<>();
     private final List<Client> toFlush = new ArrayList<>();
@@ -50,6 +51,7 @@ public final class RespServer {
 
     public RespServer(Node node) {
         this.node = node;
+        this.protocolLimits = new ProtocolLimits(node.config());
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("meridian-main"), io);
         // output buffer limits are also checked while nothing new is written (clientsCron)
@@ -125,7 +127,7 @@ public final class RespServer {
                             SslContext ctx = tls.get();
                             ch.pipeline().addLast("tls", ctx.newHandler(ch.alloc()));
                         }
-                        ClientHandler handler = new ClientHandler(node);
+                        ClientHandler handler = new ClientHandler(node, protocolLimits);
                         ch.pipeline().addLast("resp", new RespDecoder(handler));
                         ch.pipeline().addLast("client", handler);
                     }

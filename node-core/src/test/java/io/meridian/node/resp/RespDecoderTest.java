@@ -186,4 +186,28 @@ class RespDecoderTest {
         assertEquals(expected.length, got.size(), line);
         for (int i = 0; i < expected.length; i++) assertArrayEquals(b(expected[i]), got.get(i), line);
     }
+
+    /** The in-place length parser agrees with Bytes.parseLong (Redis's string2ll) on every kind of input. */
+    @Test
+    void lengthParserMatchesString2ll() {
+        List<String> cases = new ArrayList<>(List.of("0", "1", "-1", "00", "01", "-0", "-", "+1", " 1", "1 ", "12a", "1024",
+                "2147483647", "2147483648", "-2147483648", "999999999999999999", "-999999999999999999",
+                "1000000000000000000", "9223372036854775807", "9223372036854775808", "-9223372036854775807",
+                "-9223372036854775809", "99999999999999999999", "123456789012345678901", "\0", "1\0"));
+        java.util.Random r = new java.util.Random(42);
+        for (int i = 0; i < 20000; i++) {
+            int len = 1 + r.nextInt(21);
+            StringBuilder sb = new StringBuilder();
+            for (int j = 0; j < len; j++) sb.append(r.nextInt(12) == 0 ? (r.nextBoolean() ? '-' : 'x') : (char) ('0' + r.nextInt(10)));
+            cases.add(sb.toString());
+        }
+        for (String c : cases) {
+            byte[] b = c.getBytes(StandardCharsets.ISO_8859_1);
+            Long want = io.meridian.node.util.Bytes.parseLong(b);
+            long got = RespDecoder.parseLength(Unpooled.wrappedBuffer(b), 0, b.length);
+            if (want == null) assertEquals(RespDecoder.NOT_A_NUMBER, got, c);
+            else if (want == Long.MIN_VALUE) assertTrue(got < 0 && got != RespDecoder.NOT_A_NUMBER, c);
+            else assertEquals(want.longValue(), got, c);
+        }
+    }
 }
