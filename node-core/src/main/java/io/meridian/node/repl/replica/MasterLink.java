@@ -215,6 +215,11 @@ public final class MasterLink implements UpstreamLink {
                 }
             }
             case CONNECTED -> {
+                if (applier.waiting()) {
+                    // a command postponed by CLIENT PAUSE: the master is not silent, we are not reading
+                    lastIo = now;
+                    if (applier.resumeIfReady() && conn != null) conn.resumeReading();
+                }
                 if (now - lastIo > timeout) {
                     LOG.warn("MASTER timeout: no data nor PING received...");
                     master.close();
@@ -527,6 +532,7 @@ public final class MasterLink implements UpstreamLink {
             if (!live() || applier == null) return;
             try {
                 applier.apply(data);
+                if (applier.waiting()) self.pauseReading();
             } catch (StreamApplier.ProtocolException e) {
                 LOG.warn("{}", e.getMessage());
                 self.close(e.getMessage());

@@ -56,6 +56,8 @@ public final class StreamApplier {
     private int applied;
     private long readOffset;
     private long errors;
+    /** The master client's last command is postponed (CLIENT PAUSE): nothing more is applied until it runs. */
+    private boolean waiting;
 
     /**
      * @param master the connection's client ('M'), already in the database the stream is in
@@ -95,12 +97,24 @@ public final class StreamApplier {
         if (len + n > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
         data.readBytes(buf, len, n);
         len += n;
+        drain();
+    }
+
+    /**
+     * Applies what is buffered, up to a command the master client must wait with (CLIENT PAUSE
+     * postpones it, as Redis postpones its master client): then {@link #waiting} is true and
+     * {@link #resumeIfReady} continues once the dispatcher has run it.
+     */
+    private void drain() {
         try {
-            for (;;) {
-                int start = pos;
+            while (!waiting) {
                 byte[][] argv = next();
                 if (argv == null) break;
-                if (argv.length > 0) run(argv, start);
+                if (argv.length > 0) run(argv, pos);
+                if (master.postponed || !master.pending.isEmpty()) {
+                    waiting = true; // its bytes count once it has run
+                    break;
+                }
                 if (!master.inMulti) applied = pos;
             }
         } finally {
@@ -108,7 +122,21 @@ public final class StreamApplier {
         }
     }
 
-    private void run(byte[][] argv, int start) {
+    /** A command of the master waits (CLIENT PAUSE): stop reading until it has run. */
+    public boolean waiting() {
+        return waiting;
+    }
+
+    /** Called from the cron while {@link #waiting}: true once the waiting command ran and the rest was applied. */
+    public boolean resumeIfReady() {
+        if (!waiting || master.postponed || !master.pending.isEmpty()) return !waiting;
+        waiting = false;
+        if (!master.inMulti) applied = pos;
+        drain();
+        return !waiting;
+    }
+
+    private void run(byte[][] argv, int end) {
         if (Bytes.eqIgnoreCase(argv[0], "replconf")) {
             // REPLCONF GETACK *: answered with what was applied before it, as Redis's replconfCommand
             if (argv.length >= 2 && Bytes.eqIgnoreCase(argv[1], "getack")) ack.accept(bufStart + applied);
@@ -125,8 +153,8 @@ public final class StreamApplier {
         if (node.stats().totalErrorReplies != before) {
             errors++;
             if (errors <= ERRORS_LOGGED) {
-                LOG.warn("== CRITICAL == This replica is sending an error to its master: the command '{}' at offset {} failed",
-                        Bytes.latin1(argv[0]), bufStart + start);
+                LOG.warn("== CRITICAL == This replica is sending an error to its master: the command '{}' ending at offset {} failed",
+                        Bytes.latin1(argv[0]), bufStart + end);
             }
         }
     }

@@ -154,6 +154,63 @@ class BadMasterTest {
     }
 
     @Test
+    void masterSilentDuringTheHandshake() throws Exception {
+        failedSyncKeepsOldData((psync, n, out) -> true, "Timeout connecting to the MASTER...", "--repl-timeout", "1");
+    }
+
+    @Test
+    void masterSilentDuringTheTransfer() throws Exception {
+        failedSyncKeepsOldData((psync, n, out) -> {
+            FakeMaster.write(out, "+FULLRESYNC " + REPLID + " 100\r\n$" + rdb.length + "\r\n");
+            out.write(rdb, 0, 20);
+            return true;
+        }, "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.",
+                "--repl-timeout", "1");
+    }
+
+    @Test
+    void silentMasterAfterAPartialResyncIsDroppedAndReconnected() throws Exception {
+        try (FakeMaster fake = new FakeMaster((psync, n, out) -> {
+                FakeMaster.write(out, "+CONTINUE\r\n");
+                return true;
+            });
+             ReplTesting.LogCapture log = new ReplTesting.LogCapture();
+             TestNode n = replicaWithOldData(fake.port(), "--repl-timeout", "1")) {
+            log.awaitLine("MASTER timeout: no data nor PING received...");
+            await("a reconnection", 30_000, () -> fake.connections.get() >= 2, null);
+            assertTrue(log.has("Reconnecting to MASTER 127.0.0.1:" + fake.port()));
+            try (RespClient c = new RespClient(n.host(), n.port())) {
+                assertEquals(10L, c.call("DBSIZE"), "a partial resync keeps the dataset");
+            }
+        }
+    }
+
+    @Test
+    void onEmptyDbParsesFromTheSocketOnlyWhenTheNodeHasNoKeys() throws Exception {
+        FakeMaster.Psync full = (psync, n, out) -> {
+            FakeMaster.write(out, "+FULLRESYNC " + REPLID + " 5\r\n$" + rdb.length + "\r\n");
+            out.write(rdb);
+            return true;
+        };
+        try (FakeMaster fake = new FakeMaster(full);
+             ReplTesting.LogCapture log = new ReplTesting.LogCapture();
+             TestNode n = replicaWithOldData(fake.port(), "--repl-diskless-load", "on-empty-db")) {
+            log.awaitLine("MASTER <-> REPLICA sync: receiving " + rdb.length + " bytes from master to disk");
+            log.awaitLine("MASTER <-> REPLICA sync: Finished with success");
+        }
+        try (FakeMaster fake = new FakeMaster(full);
+             ReplTesting.LogCapture log = new ReplTesting.LogCapture();
+             TestNode n = TestNode.start("--repl-diskless-load", "on-empty-db", "--replicaof", "127.0.0.1", Integer.toString(fake.port()))) {
+            log.awaitLine("MASTER <-> REPLICA sync: receiving " + rdb.length + " bytes from master to parser");
+            log.awaitLine("MASTER <-> REPLICA sync: Finished with success");
+            assertEquals(List.of("PSYNC", "?", "-1"), fake.commands("PSYNC").get(0), "a fresh replica has no history to offer");
+            try (RespClient c = new RespClient(n.host(), n.port())) {
+                assertEquals(100L, c.call("DBSIZE"));
+            }
+        }
+    }
+
+    @Test
     void refusedThenAcceptedThenStreamed() throws Exception {
         FakeMaster.Psync answer = (psync, n, out) -> {
             if (n == 1) {

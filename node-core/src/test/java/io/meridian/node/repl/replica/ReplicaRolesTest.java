@@ -147,6 +147,34 @@ class ReplicaRolesTest {
     }
 
     @Test
+    void clientPauseHoldsTheMastersWritesUntilUnpause() {
+        try (RealRedis r1 = RealRedis.start();
+             RespClient m1 = new RespClient(r1.host(), r1.port());
+             TestNode meridian = TestNode.start("--replicaof", r1.host(), Integer.toString(r1.port()));
+             RespClient m = new RespClient(meridian.host(), meridian.port())) {
+            Node node = meridian.node();
+            m1.call("SET", "before", "1");
+            awaitCaughtUp(m1, node);
+            long at = onLoop(node, () -> ReplicaOf.link(node).replOffset());
+            assertEquals(new RespClient.Simple("OK"), m.call("CLIENT", "PAUSE", "60000", "WRITE"));
+            m1.call("SET", "during", "1");
+            m1.call("SET", "during2", "2");
+            await("the master's write to reach the replica", 30_000,
+                    () -> onLoop(node, () -> ReplicaOf.link(node).readReplOffset()) > at, null);
+            ReplTesting.sleep(300);
+            assertNull(m.call("GET", "during"), "postponed like any client's write");
+            long applied = onLoop(node, () -> ReplicaOf.link(node).replOffset());
+            long read = onLoop(node, () -> ReplicaOf.link(node).readReplOffset());
+            assertTrue(applied < read, "the SETs are not applied, not counted: " + applied + " < " + read);
+            assertEquals("1", m.call("GET", "before"), "reads go on");
+            assertEquals(new RespClient.Simple("OK"), m.call("CLIENT", "UNPAUSE"));
+            awaitCaughtUp(m1, node);
+            assertEquals("2", m.call("GET", "during2"));
+            assertEquals(m1.call("DEBUG", "DIGEST"), m.call("DEBUG", "DIGEST"));
+        }
+    }
+
+    @Test
     void aMasterThatIsGoneLeavesTheLinkDownAndTheBackoffGrowing() {
         RealRedis r1 = RealRedis.start();
         try (RespClient m1 = new RespClient(r1.host(), r1.port());
