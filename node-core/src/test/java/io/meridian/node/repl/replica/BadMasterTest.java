@@ -211,6 +211,35 @@ class BadMasterTest {
     }
 
     @Test
+    void infoShowsTheTransferInProgress() throws Exception {
+        int half = rdb.length / 2;
+        try (FakeMaster fake = new FakeMaster((psync, n, out) -> {
+                FakeMaster.write(out, "+FULLRESYNC " + REPLID + " 100\r\n$" + rdb.length + "\r\n");
+                out.write(rdb, 0, half);
+                return true;
+            });
+             TestNode n = replicaWithOldData(fake.port(), "--repl-diskless-load", "disabled");
+             RespClient c = new RespClient(n.host(), n.port())) {
+            await("half of the RDB", 30_000, () -> Long.toString(half).equals(ReplTesting.info(c, "replication").get("master_sync_read_bytes")),
+                    () -> ReplTesting.info(c, "replication").toString());
+            var info = ReplTesting.info(c, "replication");
+            assertEquals("down", info.get("master_link_status"));
+            assertEquals("1", info.get("master_sync_in_progress"));
+            assertEquals(Integer.toString(rdb.length), info.get("master_sync_total_bytes"));
+            assertEquals(Integer.toString(rdb.length - half), info.get("master_sync_left_bytes"));
+            assertEquals(String.format("%.2f", half * 100.0 / rdb.length), info.get("master_sync_perc"));
+            assertTrue(Long.parseLong(info.get("master_sync_last_io_seconds_ago")) >= 0);
+            assertEquals("sync", onLoop(n.node(), () -> ReplicaOf.link(n.node()).roleState()));
+            assertOldDataServed(n);
+            // REPLICAOF NO ONE drops the transfer and its temp file
+            assertEquals(new RespClient.Simple("OK"), c.call("REPLICAOF", "NO", "ONE"));
+            assertEquals("master", ReplTesting.info(c, "replication").get("role"));
+            assertNoTempFiles(n);
+            assertOldDataServed(n);
+        }
+    }
+
+    @Test
     void refusedThenAcceptedThenStreamed() throws Exception {
         FakeMaster.Psync answer = (psync, n, out) -> {
             if (n == 1) {
