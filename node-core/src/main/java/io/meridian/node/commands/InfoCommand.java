@@ -347,7 +347,7 @@ final class InfoCommand {
                     .field("replica_announced", node.config().getBool("replica-announced") ? 1 : 0);
         }
         s.field("connected_slaves", 0)
-                .field("master_failover_state", "no-failover")
+                .field("master_failover_state", io.meridian.node.repl.replica.Failover.of(node).infoState())
                 .field("master_replid", stream.replid())
                 .field("master_replid2", stream.replid2())
                 .field("master_repl_offset", stream.offset())

@@ -3,6 +3,7 @@ package io.meridian.node.commands;
 import io.meridian.node.Node;
 import io.meridian.node.command.CommandFamily;
 import io.meridian.node.command.CommandTable;
+import io.meridian.node.repl.replica.Failover;
 import io.meridian.node.repl.replica.MasterLink;
 import io.meridian.node.repl.replica.ReplicaOf;
 import io.meridian.node.server.Client;
@@ -29,6 +30,9 @@ public final class ReplicaofCommands implements CommandFamily {
         t.add(command("slaveof", 3).flags("admin noscript stale no_async_loading").acl("@admin @slow @dangerous")
                 .doc("server", "1.0.0", "Make the server a replica of another instance, or promote it as master.")
                 .complexity("O(1)").run(this::replicaof));
+        t.add(command("failover", -1).flags("admin noscript stale").acl("@admin @slow @dangerous")
+                .doc("server", "6.2.0", "Start a coordinated failover between this server and one of its replicas.")
+                .complexity("O(1)").run(this::failover));
     }
 
     @Override
@@ -55,6 +59,7 @@ public final class ReplicaofCommands implements CommandFamily {
             booted = true;
             ReplicaOf.boot(node);
         }
+        Failover.of(node).cron();
         MasterLink l = ReplicaOf.link(node);
         if (l != null) l.cron();
     }
@@ -68,6 +73,10 @@ public final class ReplicaofCommands implements CommandFamily {
 
     void replicaof(Client c, byte[][] argv) {
         Node n = c.node();
+        if (Failover.of(n).state() != Failover.State.NO_FAILOVER) {
+            c.error("ERR REPLICAOF not allowed while failing over.");
+            return;
+        }
         if (Bytes.eqIgnoreCase(argv[1], "no") && Bytes.eqIgnoreCase(argv[2], "one")) {
             if (ReplicaOf.unsetMaster(n)) {
                 n.log().info("MASTER MODE enabled (user request from '{}')", ConnectionCommands.info(c, c));
@@ -94,5 +103,52 @@ public final class ReplicaofCommands implements CommandFamily {
         ReplicaOf.setMaster(n, host, port.intValue());
         n.log().info("REPLICAOF {}:{} enabled (user request from '{}')", host, port, ConnectionCommands.info(c, c));
         c.ok();
+    }
+
+    // FAILOVER [TO host port [FORCE]] [TIMEOUT ms] | ABORT
+    void failover(Client c, byte[][] argv) {
+        Failover f = Failover.of(c.node());
+        if (argv.length == 2 && Args.is(argv[1], "abort")) {
+            String err = f.abortByUser();
+            if (err != null) c.error(err);
+            else c.ok();
+            return;
+        }
+        long timeout = 0;
+        boolean force = false;
+        String host = null;
+        long port = 0;
+        for (int j = 1; j < argv.length; j++) {
+            if (Args.is(argv[j], "timeout") && j + 1 < argv.length && timeout == 0) {
+                Long t = Bytes.parseLong(argv[j + 1]);
+                if (t == null) {
+                    c.error(Errors.NOT_INTEGER);
+                    return;
+                }
+                if (t <= 0) {
+                    c.error("ERR FAILOVER timeout must be greater than 0");
+                    return;
+                }
+                timeout = t;
+                j++;
+            } else if (Args.is(argv[j], "to") && j + 2 < argv.length && host == null) {
+                Long p = Bytes.parseLong(argv[j + 2]);
+                if (p == null) {
+                    c.error(Errors.NOT_INTEGER);
+                    return;
+                }
+                host = Bytes.str(argv[j + 1]);
+                port = p;
+                j += 2;
+            } else if (Args.is(argv[j], "force") && !force) {
+                force = true;
+            } else {
+                c.error(Errors.SYNTAX);
+                return;
+            }
+        }
+        String err = f.start(host, (int) port, timeout, force);
+        if (err != null) c.error(err);
+        else c.ok();
     }
 }

@@ -312,10 +312,12 @@ public final class MasterLink implements UpstreamLink {
             LOG.info("MASTER <-> REPLICA sync: the dataset in use is kept (nothing of the failed sync is served)");
         }
         payloadComplete = false;
-        if (psyncFailover) failoverRefused(reason);
+        // a FAILOVER's PSYNC that was answered otherwise ends the failover; a connection that failed earlier is retried
+        boolean psyncRefused = psyncFailover && state == ReplState.RECEIVE_PSYNC_REPLY;
         long delay = backoff.failed(now());
         setState(ReplState.CONNECT, reason);
         LOG.info("MASTER <-> REPLICA sync: next attempt in {} ms", delay);
+        if (psyncRefused) failoverRefused(reason); // may end this link (the node becomes a master again)
     }
 
     /** The established link dropped: reconnect at once, asking to continue where we are. */

@@ -44,6 +44,11 @@ public final class ReplicaOf {
      * partial resync from the master that replaced it.
      */
     public static MasterLink setMaster(Node node, String host, int port) {
+        return setMaster(node, host, port, l -> { });
+    }
+
+    /** {@link #setMaster(Node, String, int)} with a step before the link connects (FAILOVER asks for PSYNC ... FAILOVER). */
+    public static MasterLink setMaster(Node node, String host, int port, java.util.function.Consumer<MasterLink> beforeConnect) {
         MasterLink old = link(node);
         boolean cached;
         if (old != null) {
@@ -60,6 +65,7 @@ public final class ReplicaOf {
         RoleConverter.set('S');
         MasterLink l = new MasterLink(node, host, port, cached);
         node.setUpstream(l);
+        beforeConnect.accept(l);
         LOG.info("Connecting to MASTER {}:{}", host, port);
         l.connect();
         return l;
@@ -109,6 +115,20 @@ public final class ReplicaOf {
                     + "I may be able to synchronize with the new master with just a partial transfer.");
             l.setCached(true);
         }
+    }
+
+    /**
+     * PSYNC ... FAILOVER received by this replica (the master's side calls it, as Redis's
+     * syncCommand): when replid is this node's own, it becomes a master (REPLICAOF NO ONE)
+     * and the PSYNC goes on as any PSYNC to a master; else Redis's error text.
+     */
+    public static String failoverRequested(Node node, String replid, String requestedBy) {
+        LOG.warn("Failover request received for replid {}.", replid);
+        if (!node.isReplica()) return "ERR PSYNC FAILOVER can't be sent to a master.";
+        if (!replid.equalsIgnoreCase(node.stream().replid())) return "ERR PSYNC FAILOVER replid must match my replid.";
+        unsetMaster(node);
+        LOG.info("MASTER MODE enabled (failover request from '{}')", requestedBy);
+        return null;
     }
 
     /** Whether the node has a replication history to offer in PSYNC (data loaded, or an offset). */
