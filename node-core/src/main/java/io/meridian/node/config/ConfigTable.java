@@ -104,6 +104,7 @@ public final class ConfigTable {
             string("management-bind", "127.0.0.1", false, "address the management port listens on").with(MERIDIAN),
             string("admin-token", "", true, "bearer token the admin API requires ('' and no admin-token-file = admin API refused)").with(MERIDIAN, SENSITIVE, EMPTY_IS_NULL),
             string("admin-token-file", "", true, "file holding the admin token, read at each request (a mounted Secret rotates without a restart)").with(MERIDIAN, EMPTY_IS_NULL),
+            bool("k8s-role-label", false, false, "keep this pod's meridian.io/role label (master/replica) current through the Kubernetes API (POD_NAME, POD_NAMESPACE, the service account)").with(MERIDIAN),
             integer("readiness-max-lag-seconds", 30, 1, Integer.MAX_VALUE, true, "a replica is ready while its master was heard from within this many seconds").with(MERIDIAN),
             memory("readiness-max-lag-bytes", "1mb", 0, Long.MAX_VALUE, true, "a replica is ready while it has at most this many received bytes not yet applied (0 = unchecked)").with(MERIDIAN),
             // ACL
