@@ -204,8 +204,10 @@ public final class MasterLink implements UpstreamLink {
                 }
             }
             case TRANSFER -> {
-                if (payloadComplete) {
-                    // loading: tell the master we are alive (replicationSendNewlineToMaster)
+                if (payloadComplete || (transfer != null && transfer.loaderBehind())) {
+                    // loading (or the loader is behind and reading waits): tell the master we are alive
+                    // (replicationSendNewlineToMaster) and do not take the silence for a dead master
+                    transferLastIo = now;
                     if (now - lastNewline >= 1000 && conn != null) {
                         lastNewline = now;
                         conn.write(NEWLINE);

@@ -205,6 +205,11 @@ public final class RdbTransfer {
         return finished;
     }
 
+    /** Socket mode: reading from the master is paused because the loader is behind (not a silent master). */
+    public boolean loaderBehind() {
+        return pipe != null && pipe.pausedFlow();
+    }
+
     private void load(InputStream in, boolean fromSocket) {
         LOG.info("MASTER <-> REPLICA sync: Loading DB in memory");
         long t0 = System.nanoTime();
@@ -306,6 +311,10 @@ public final class RdbTransfer {
                 if (pause) pausedFlow = true;
             }
             if (pause && flow != null) flow.pause();
+        }
+
+        synchronized boolean pausedFlow() {
+            return pausedFlow;
         }
 
         /** Bytes read out of the pipe so far. */
