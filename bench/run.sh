@@ -72,6 +72,7 @@ start_servers() {
 start_servers
 
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, $(redis-server --version | cut -d' ' -f3), $(java -version 2>&1 | head -1)"
+echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# redis-benchmark -n $REQUESTS -c $CLIENTS -d $SIZE -t $TESTS [-P 16]; Meridian JVM: $JAVA_OPTS"
 
 # JIT warm-up: one short pass against Meridian, not counted.
@@ -101,6 +102,7 @@ for pipeline in 1 16; do
   done
 done
 cat "$report"
+echo "# load average after the throughput runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Memory: K keys of 100 bytes each into freshly started servers (the throughput runs above
 # grew both heaps), loaded through redis-cli --pipe, then the resident set size.
