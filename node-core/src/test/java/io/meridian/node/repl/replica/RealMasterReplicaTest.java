@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A Meridian replica of Debian's real redis-server: full sync (disk-backed and diskless on
  * the master, to disk and to the parser on the replica) of a dataset of every type written
- * before, during and after the sync, then a partial resync after the link is killed from
+ * before, during (with a FLUSHALL among the writes) and after the sync, then a partial resync after the link is killed from
  * either side; every phase ends with equal DEBUG DIGEST at equal offsets.
  */
 class RealMasterReplicaTest {
@@ -50,7 +50,11 @@ class RealMasterReplicaTest {
             AtomicReference<Throwable> writerError = new AtomicReference<>();
             Thread writer = new Thread(() -> {
                 try (RespClient w = new RespClient(redis.host(), redis.port())) {
-                    new Workload(w, 2).churn("k", 3000);
+                    Workload load = new Workload(w, 2);
+                    load.churn("k", 1500);
+                    w.call("FLUSHALL");
+                    load.base("w", 1500);
+                    load.churn("w", 1500);
                 } catch (Throwable t) {
                     writerError.set(t);
                 }
