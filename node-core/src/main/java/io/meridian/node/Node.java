@@ -434,6 +434,7 @@ public final class Node implements KeyspaceEvents {
     public void expired(int db, byte[] key) {
         stats.dirty--; // an expiry is not a change a client made (Redis does not count it)
         if (role == Role.MASTER) dispatcher.propagateExpired(db, key);
+        io.meridian.node.commands.Notify.event(this, io.meridian.node.commands.Notify.EXPIRED, "expired", key, db);
     }
 
     public long uptimeMillis() {

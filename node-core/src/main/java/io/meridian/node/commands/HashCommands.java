@@ -356,6 +356,11 @@ public final class HashCommands implements CommandFamily {
         boolean flat = withValues && c.resp == 2;
         // repetitions allowed: independent draws, in random order
         if (!unique || count == 1) {
+            // a reply that cannot fit one 2 GB buffer (redis-server dies trying): refused before any byte
+            if (count > Integer.MAX_VALUE / (withValues ? 16 : 8)) {
+                c.error(SortedSetCommands.RANDMEMBER_TOO_MANY);
+                return;
+            }
             c.array(flat ? count * 2 : count);
             for (long i = 0; i < count; i++) {
                 byte[][] p = h.randomPair();

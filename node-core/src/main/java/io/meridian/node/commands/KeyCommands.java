@@ -228,7 +228,10 @@ public final class KeyCommands implements CommandFamily {
     void del(Client c, byte[][] argv) {
         long n = 0;
         for (int j = 1; j < argv.length; j++) {
-            if (c.db.delete(argv[j])) n++;
+            if (c.db.delete(argv[j])) {
+                n++;
+                Notify.event(c, Notify.GENERIC, "del", argv[j]);
+            }
         }
         c.integer(n);
     }
@@ -284,6 +287,8 @@ public final class KeyCommands implements CommandFamily {
         db.delete(argv[1]);
         Entry n = db.add(argv[2], value);
         if (expire >= 0) db.setExpire(n, expire);
+        Notify.event(c, Notify.GENERIC, "rename_from", argv[1]);
+        Notify.event(c, Notify.GENERIC, "rename_to", argv[2]);
         if (nx) c.integer(1);
         else c.ok();
     }
@@ -307,6 +312,8 @@ public final class KeyCommands implements CommandFamily {
         src.delete(argv[1]);
         Entry n = dst.add(argv[1], value);
         if (expire >= 0) dst.setExpire(n, expire);
+        Notify.event(c.node(), Notify.GENERIC, "move_from", argv[1], src.index);
+        Notify.event(c.node(), Notify.GENERIC, "move_to", argv[1], dst.index);
         c.integer(1);
     }
 
@@ -346,6 +353,7 @@ public final class KeyCommands implements CommandFamily {
         }
         Entry n = dst.add(argv[2], copyOf(e.value));
         if (expire >= 0) dst.setExpire(n, expire);
+        Notify.event(c.node(), Notify.GENERIC, "copy_to", argv[2], dst.index);
         c.integer(1);
     }
 
@@ -599,11 +607,13 @@ public final class KeyCommands implements CommandFamily {
         if (alreadyExpired(c, when)) {
             db.delete(argv[1]);
             c.propagate(lazy(c, "lazyfree-lazy-expire") ? StringCommands.UNLINK : StringCommands.DEL, argv[1]);
+            Notify.event(c, Notify.GENERIC, "del", argv[1]);
             c.integer(1);
             return;
         }
         // -1 means "no expire": a past time kept on a replica is stored as 0, equally past
         db.setExpire(e, Math.max(when, 0));
+        Notify.event(c, Notify.GENERIC, "expire", argv[1]);
         c.integer(1);
         // replicas get the absolute time, with the same NX/XX/GT/LT words
         byte[][] p = argv.clone();
@@ -631,6 +641,8 @@ public final class KeyCommands implements CommandFamily {
     // PERSIST key
     void persist(Client c, byte[][] argv) {
         Entry e = c.db.find(argv[1]);
-        c.integer(e != null && c.db.persist(e) ? 1 : 0);
+        boolean done = e != null && c.db.persist(e);
+        if (done) Notify.event(c, Notify.GENERIC, "persist", argv[1]);
+        c.integer(done ? 1 : 0);
     }
 }

@@ -194,7 +194,8 @@ public final class ListCommands implements CommandFamily {
         c.db.mutating(e);
         c.array(n);
         for (int i = 0; i < n; i++) c.bulk(head ? l.removeFirst() : l.removeLast());
-        c.db.deleteIfEmpty(e);
+        Notify.event(c, Notify.LIST, head ? "lpop" : "rpop", e.key);
+        Notify.deleteIfEmpty(c, c.db, e);
         return n;
     }
 
@@ -226,6 +227,7 @@ public final class ListCommands implements CommandFamily {
             l = (ListValue) e.value;
             pushAll(l, argv, head);
         }
+        Notify.event(c, Notify.LIST, head ? "lpush" : "rpush", argv[1]);
         c.integer(l.size());
     }
 
@@ -261,6 +263,7 @@ public final class ListCommands implements CommandFamily {
         }
         c.db.mutating(e);
         l.insert(after ? i + 1 : i, argv[4]);
+        Notify.event(c, Notify.LIST, "linsert", argv[1]);
         c.integer(l.size());
     }
 
@@ -396,6 +399,7 @@ public final class ListCommands implements CommandFamily {
         }
         c.db.mutating(e);
         l.set((int) i, argv[3]);
+        Notify.event(c, Notify.LIST, "lset", argv[1]);
         c.ok();
     }
 
@@ -419,7 +423,8 @@ public final class ListCommands implements CommandFamily {
         if (fromTail) n = -n; // Long.MIN_VALUE stays negative: never reached, so all go, as in C
         c.db.mutating(e);
         long removed = l.removeEqual(argv[3], n < 0 ? 0 : n, fromTail);
-        c.db.deleteIfEmpty(e);
+        Notify.event(c, Notify.LIST, "lrem", argv[1]);
+        Notify.deleteIfEmpty(c, c.db, e);
         c.integer(removed);
     }
 
@@ -456,8 +461,9 @@ public final class ListCommands implements CommandFamily {
         } else {
             l.removeRange((int) (len - rtrim), (int) rtrim);
             l.removeRange(0, (int) ltrim);
-            c.db.deleteIfEmpty(e);
         }
+        Notify.event(c, Notify.LIST, "ltrim", argv[1]);
+        Notify.deleteIfEmpty(c, c.db, e);
         c.ok();
     }
 
@@ -491,7 +497,8 @@ public final class ListCommands implements CommandFamily {
             ListValue l = (ListValue) e.value;
             c.db.mutating(e);
             c.bulk(head ? l.removeFirst() : l.removeLast());
-            c.db.deleteIfEmpty(e);
+            Notify.event(c, Notify.LIST, head ? "lpop" : "rpop", argv[1]);
+            Notify.deleteIfEmpty(c, c.db, e);
         } else {
             popRange(c, e, head, count);
         }
@@ -584,7 +591,9 @@ public final class ListCommands implements CommandFamily {
             if (toHead) dl.addFirst(v);
             else dl.addLast(v);
         }
-        db.deleteIfEmpty(s);
+        Notify.event(c, Notify.LIST, toHead ? "lpush" : "rpush", dst);
+        Notify.event(c, Notify.LIST, fromHead ? "lpop" : "rpop", s.key);
+        Notify.deleteIfEmpty(c, db, s);
         c.bulk(v);
     }
 
@@ -637,7 +646,8 @@ public final class ListCommands implements CommandFamily {
             c.array(2);
             c.bulk(key);
             c.bulk(v);
-            c.db.deleteIfEmpty(e);
+            Notify.event(c, Notify.LIST, head ? "lpop" : "rpop", key);
+            Notify.deleteIfEmpty(c, c.db, e);
             c.propagate(head ? LPOP : RPOP, key);
         } else {
             int n = popRangeWithKey(c, e, key, head, count);

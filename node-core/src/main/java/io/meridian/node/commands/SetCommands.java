@@ -339,6 +339,11 @@ public final class SetCommands implements CommandFamily {
         }
         int size = s.size();
         if (!unique || count == 1) {
+            // a reply that cannot fit one 2 GB buffer (redis-server dies trying): refused before any byte
+            if (count > Integer.MAX_VALUE / 8) {
+                c.error(SortedSetCommands.RANDMEMBER_TOO_MANY);
+                return;
+            }
             c.array(count);
             for (long i = 0; i < count; i++) c.bulk(s.random());
             return;

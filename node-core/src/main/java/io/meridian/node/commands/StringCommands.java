@@ -277,8 +277,10 @@ public final class StringCommands implements CommandFamily {
             return;
         }
         Entry e = (flags & KEEP_TTL) != 0 ? db.putKeepTtl(key, value) : db.put(key, value);
+        Notify.event(c, Notify.STRING, "set", key);
         if (expire != null) {
             db.setExpire(e, when);
+            Notify.event(c, Notify.GENERIC, "expire", key);
             // relative or not, replicas receive the absolute time
             c.propagate(SET, key, value, PXAT, Bytes.fromLong(when));
         } else if (get) {
@@ -318,11 +320,16 @@ public final class StringCommands implements CommandFamily {
         if ((o.flags & (EXAT | PX_AT)) != 0 && KeyCommands.alreadyExpired(c, when)) {
             db.delete(argv[1]);
             c.propagate(KeyCommands.lazy(c, "lazyfree-lazy-expire") ? UNLINK : DEL, argv[1]);
+            Notify.event(c, Notify.GENERIC, "del", argv[1]);
         } else if (o.expire != null) {
             db.setExpire(e, when);
             c.propagate(PEXPIREAT, argv[1], Bytes.fromLong(when));
+            Notify.event(c, Notify.GENERIC, "expire", argv[1]);
         } else if ((o.flags & PERSIST_OPT) != 0) {
-            if (db.persist(e)) c.propagate(PERSIST, argv[1]);
+            if (db.persist(e)) {
+                c.propagate(PERSIST, argv[1]);
+                Notify.event(c, Notify.GENERIC, "persist", argv[1]);
+            }
         }
     }
 
@@ -332,6 +339,7 @@ public final class StringCommands implements CommandFamily {
         if (!replyGet(c, e)) return;
         if (e != null && c.db.delete(argv[1])) {
             c.propagate(KeyCommands.lazy(c, "lazyfree-lazy-user-del") ? UNLINK : DEL, argv[1]);
+            Notify.event(c, Notify.GENERIC, "del", argv[1]);
         }
     }
 
@@ -339,6 +347,7 @@ public final class StringCommands implements CommandFamily {
     void getset(Client c, byte[][] argv) {
         if (!replyGet(c, c.db.lookupRead(argv[1]))) return;
         c.db.put(argv[1], argv[2]);
+        Notify.event(c, Notify.STRING, "set", argv[1]);
         c.propagate(SET, argv[1], argv[2]);
     }
 
@@ -365,7 +374,10 @@ public final class StringCommands implements CommandFamily {
                 }
             }
         }
-        for (int j = 1; j < argv.length; j += 2) c.db.put(argv[j], argv[j + 1]);
+        for (int j = 1; j < argv.length; j += 2) {
+            c.db.put(argv[j], argv[j + 1]);
+            Notify.event(c, Notify.STRING, "set", argv[j]);
+        }
         if (nx) c.integer(1);
         else c.ok();
     }
@@ -408,6 +420,7 @@ public final class StringCommands implements CommandFamily {
         }
         value += incr;
         store(db, key, e, Bytes.fromLong(value));
+        Notify.event(c, Notify.STRING, "incrby", key);
         c.integer(value);
     }
 
@@ -440,6 +453,7 @@ public final class StringCommands implements CommandFamily {
         }
         byte[] text = Bytes.utf8(sum.toHumanString());
         store(db, argv[1], e, text);
+        Notify.event(c, Notify.STRING, "incrbyfloat", argv[1]);
         c.bulk(text);
         // the float arithmetic is not repeated elsewhere: replicas get the result
         c.propagate(SET, argv[1], text, KEEPTTL);
@@ -464,6 +478,7 @@ public final class StringCommands implements CommandFamily {
             e.value = Bytes.concat(old, argv[2]);
             total = old.length + argv[2].length;
         }
+        Notify.event(c, Notify.STRING, "append", argv[1]);
         c.integer(total);
     }
 
@@ -507,6 +522,7 @@ public final class StringCommands implements CommandFamily {
         byte[] n = Arrays.copyOf(old, len);
         System.arraycopy(value, 0, n, (int) (long) offset, value.length);
         store(db, argv[1], e, n);
+        Notify.event(c, Notify.STRING, "setrange", argv[1]);
         c.integer(len);
     }
 
