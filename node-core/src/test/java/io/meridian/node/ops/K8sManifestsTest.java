@@ -80,6 +80,20 @@ class K8sManifestsTest {
         assertEquals("meridian/master-node:0.1.0", list(podSpec(find(regionA, "StatefulSet", "meridian-primary")), "containers").get(0).get("image"));
     }
 
+    @Test
+    void everyImageIsBuiltByADockerfileOfTheProject() {
+        for (List<Map<String, Object>> docs : List.of(regionA, regionB)) {
+            for (Map<String, Object> w : workloads(docs)) {
+                for (Map<String, Object> c : list(podSpec(w), "containers")) {
+                    String image = (String) c.get("image");
+                    assertTrue(image.matches("meridian/[a-z-]+:[0-9.]+"), image);
+                    String module = image.substring("meridian/".length(), image.indexOf(':'));
+                    assertTrue(java.nio.file.Files.isRegularFile(root().resolve(module).resolve("Dockerfile")), image + ": no " + module + "/Dockerfile");
+                }
+            }
+        }
+    }
+
     // ---- the checks can fail -------------------------------------------------------------
 
     static Map<String, Object> statefulSet() throws Exception {
