@@ -24,7 +24,8 @@ public final class Commands {
                 new ConnectionCommands(),
                 new ServerCommands(),
                 new PersistenceCommands(),
-                new ReplicaofCommands()
+                new ReplicaofCommands(),
+                new AclCommands()
         );
         for (CommandFamily f : families) f.register(table);
         for (CommandFamily f : families) f.attach(node);

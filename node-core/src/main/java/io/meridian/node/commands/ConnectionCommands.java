@@ -195,7 +195,7 @@ public final class ConnectionCommands implements CommandFamily {
     }
 
     private static boolean authenticate(Client c, String user, byte[] password) {
-        if (!c.node().acl().authenticate(user, password)) return false;
+        if (!c.node().acl().authenticate(c, user, password)) return false;
         c.authenticated = true;
         c.user = user;
         return true;

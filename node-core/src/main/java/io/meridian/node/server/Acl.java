@@ -9,6 +9,11 @@ public interface Acl {
     /** Checks a password for a user; true when it authenticates. */
     boolean authenticate(String user, byte[] password);
 
+    /** AUTH and HELLO AUTH: checks the password for the client (a failure goes to the ACL LOG). */
+    default boolean authenticate(Client c, String user, byte[] password) {
+        return authenticate(user, password);
+    }
+
     /** Whether a fresh connection must AUTH before anything else. */
     boolean authRequired();
 
