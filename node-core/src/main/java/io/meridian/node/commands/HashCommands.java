@@ -135,6 +135,7 @@ public final class HashCommands implements CommandFamily {
             if (h.put(argv[i], argv[i + 1], maxEntries, maxValue)) created++;
         }
         if (e == null) c.db.add(argv[1], h);
+        Notify.event(c, Notify.HASH, "hset", argv[1]);
         c.node().stats().dirty = dirtyBefore + (argv.length - 2) / 2;
         if (name.equals("hset")) c.integer(created);
         else c.ok();
@@ -158,6 +159,7 @@ public final class HashCommands implements CommandFamily {
         tryConversion(h, argv, 2, 3, maxValue);
         h.put(argv[2], argv[3], maxEntries(c), maxValue);
         if (e == null) c.db.add(argv[1], h);
+        Notify.event(c, Notify.HASH, "hset", argv[1]);
         c.integer(1);
     }
 
@@ -180,7 +182,8 @@ public final class HashCommands implements CommandFamily {
             if (h.size() == 0) break;
         }
         if (deleted > 0) {
-            c.db.deleteIfEmpty(e);
+            Notify.event(c, Notify.HASH, "hdel", argv[1]);
+            Notify.deleteIfEmpty(c, c.db, e);
             c.node().stats().dirty = dirtyBefore + deleted;
         }
         c.integer(deleted);
@@ -210,6 +213,7 @@ public final class HashCommands implements CommandFamily {
         }
         value += incr;
         store(c, e, h, argv[1], argv[2], Bytes.fromLong(value));
+        Notify.event(c, Notify.HASH, "hincrby", argv[1]);
         c.integer(value);
     }
 
@@ -243,6 +247,7 @@ public final class HashCommands implements CommandFamily {
         }
         byte[] text = Bytes.utf8(value.toHumanString());
         store(c, e, h, argv[1], argv[2], text);
+        Notify.event(c, Notify.HASH, "hincrbyfloat", argv[1]);
         c.bulk(text);
         c.propagate(HSET, argv[1], argv[2], text);
     }

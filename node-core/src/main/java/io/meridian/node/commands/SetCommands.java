@@ -139,6 +139,7 @@ public final class SetCommands implements CommandFamily {
             }
         }
         c.node().stats().dirty = dirtyBefore + added;
+        if (added > 0) Notify.event(c, Notify.SET, "sadd", argv[1]);
         c.integer(added);
     }
 
@@ -161,7 +162,8 @@ public final class SetCommands implements CommandFamily {
             if (s.size() == 0) break;
         }
         if (deleted > 0) {
-            c.db.deleteIfEmpty(e);
+            Notify.event(c, Notify.SET, "srem", argv[1]);
+            Notify.deleteIfEmpty(c, c.db, e);
             c.node().stats().dirty = dirtyBefore + deleted;
         }
         c.integer(deleted);
@@ -190,15 +192,18 @@ public final class SetCommands implements CommandFamily {
         }
         c.db.mutating(se);
         src.remove(member);
-        c.db.deleteIfEmpty(se);
+        Notify.event(c, Notify.SET, "srem", argv[1]);
+        Notify.deleteIfEmpty(c, c.db, se);
         long max = maxIntset(c);
         if (dst == null) {
             dst = createFor(member);
             dst.add(member, max);
             c.db.add(argv[2], dst);
+            Notify.event(c, Notify.SET, "sadd", argv[2]);
         } else if (!dst.contains(member)) {
             c.db.mutating(de);
             dst.add(member, max);
+            Notify.event(c, Notify.SET, "sadd", argv[2]);
         }
         c.integer(1);
     }
@@ -224,7 +229,8 @@ public final class SetCommands implements CommandFamily {
         s.remove(member);
         c.propagate(SREM, argv[1], member);
         c.bulk(member);
-        c.db.deleteIfEmpty(e);
+        Notify.event(c, Notify.SET, "spop", argv[1]);
+        Notify.deleteIfEmpty(c, c.db, e);
     }
 
     private void spopWithCount(Client c, byte[][] argv) {
@@ -245,11 +251,13 @@ public final class SetCommands implements CommandFamily {
         long count = l;
         int size = s.size();
         long dirtyBefore = c.node().stats().dirty;
+        Notify.event(c, Notify.SET, "spop", argv[1]);
         if (count >= size) {
             // the whole set: answered as SUNION of itself, then the key goes
             SetValue all = union(c, new SetValue[]{s});
             replySet(c, all);
             c.db.delete(argv[1]);
+            Notify.event(c, Notify.GENERIC, "del", argv[1]);
             c.propagate(DEL, argv[1]);
             c.node().stats().dirty = dirtyBefore + size;
             return;
@@ -396,7 +404,7 @@ public final class SetCommands implements CommandFamily {
         }
         if (empty) {
             if (dst != null) {
-                c.db.delete(dst);
+                if (c.db.delete(dst)) Notify.event(c, Notify.GENERIC, "del", dst);
                 c.integer(0);
             } else if (cardinalityOnly) {
                 c.integer(0);
@@ -447,7 +455,7 @@ public final class SetCommands implements CommandFamily {
         if (cardinalityOnly) {
             c.integer(cardinality);
         } else if (dst != null) {
-            store(c, dst, out);
+            store(c, dst, out, "sinterstore");
         } else {
             c.set(reply.size());
             for (byte[] m : reply) c.bulk(m);
@@ -506,7 +514,7 @@ public final class SetCommands implements CommandFamily {
         if (dst == null) {
             replySet(c, result);
         } else {
-            store(c, dst, result);
+            store(c, dst, result, op == Op.UNION ? "sunionstore" : "sdiffstore");
         }
     }
 
@@ -567,12 +575,13 @@ public final class SetCommands implements CommandFamily {
     }
 
     /** STORE: the result replaces dst (dropping its TTL), or an empty result deletes dst. */
-    private static void store(Client c, byte[] dst, SetValue result) {
+    private static void store(Client c, byte[] dst, SetValue result, String event) {
         if (result.size() > 0) {
             c.db.put(dst, result);
+            Notify.event(c, Notify.SET, event, dst);
             c.integer(result.size());
         } else {
-            c.db.delete(dst);
+            if (c.db.delete(dst)) Notify.event(c, Notify.GENERIC, "del", dst);
             c.integer(0);
         }
     }

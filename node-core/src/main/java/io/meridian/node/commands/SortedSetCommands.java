@@ -289,6 +289,7 @@ public final class SortedSetCommands implements CommandFamily {
             }
         }
         if (created) c.db.add(key, z);
+        if (added + updated > 0) Notify.event(c, Notify.ZSET, incr ? "zincr" : "zadd", key);
         countChanges(c, added + updated);
         if (incr) {
             if (processed > 0) c.doubleReply(score);
@@ -318,7 +319,8 @@ public final class SortedSetCommands implements CommandFamily {
             if (z.size() == 0) break;
         }
         if (deleted > 0) {
-            c.db.deleteIfEmpty(e);
+            Notify.event(c, Notify.ZSET, "zrem", argv[1]);
+            Notify.deleteIfEmpty(c, c.db, e);
             countChanges(c, deleted);
         }
         c.integer(deleted);
@@ -553,7 +555,7 @@ public final class SortedSetCommands implements CommandFamily {
     private void storeRange(Client c, byte[] dst, List<Node> nodes, long knownLength) {
         if (nodes.isEmpty()) {
             c.integer(0);
-            c.db.delete(dst);
+            if (c.db.delete(dst)) Notify.event(c, Notify.GENERIC, "del", dst);
             return;
         }
         long maxEntries = maxEntries(c), maxValue = maxValue(c);
@@ -561,6 +563,7 @@ public final class SortedSetCommands implements CommandFamily {
         if (knownLength > maxEntries) z.convertToSkiplist();
         for (Node n : nodes) z.insert(n.member(), n.score(), maxEntries, maxValue);
         c.db.put(dst, z);
+        Notify.event(c, Notify.ZSET, "zrangestore", dst);
         c.integer(nodes.size());
     }
 
@@ -626,7 +629,11 @@ public final class SortedSetCommands implements CommandFamily {
             c.db.mutating(e);
             deleted = z.deleteRangeByLex(lexRange);
         }
-        c.db.deleteIfEmpty(e);
+        if (deleted > 0) {
+            Notify.event(c, Notify.ZSET, type == RangeType.RANK ? "zremrangebyrank"
+                    : type == RangeType.SCORE ? "zremrangebyscore" : "zremrangebylex", argv[1]);
+        }
+        Notify.deleteIfEmpty(c, c.db, e);
         countChanges(c, deleted);
         c.integer(deleted);
     }
@@ -825,10 +832,11 @@ public final class SortedSetCommands implements CommandFamily {
             if (dst.size() > 0) {
                 if (dst.size() <= maxEntries(c) && maxLen[0] <= maxValue(c)) dst.convertToListpack();
                 c.db.put(dstKey, dst);
+                Notify.event(c, Notify.ZSET, op == SetOp.UNION ? "zunionstore" : op == SetOp.INTER ? "zinterstore" : "zdiffstore", dstKey);
                 c.integer(dst.size());
             } else {
                 c.integer(0);
-                c.db.delete(dstKey);
+                if (c.db.delete(dstKey)) Notify.event(c, Notify.GENERIC, "del", dstKey);
             }
         } else if (cardinalityOnly) {
             c.integer(cardinality);
@@ -959,7 +967,8 @@ public final class SortedSetCommands implements CommandFamily {
             c.bulk(x.member());
             c.doubleReply(x.score());
         }
-        c.db.deleteIfEmpty(e);
+        Notify.event(c, Notify.ZSET, max ? "zpopmax" : "zpopmin", key);
+        Notify.deleteIfEmpty(c, c.db, e);
         countChanges(c, n);
         return n;
     }

@@ -90,6 +90,31 @@ class KeyspaceNotificationsTest {
     }
 
     @Test
+    void hashSetAndSortedSetEvents() {
+        try (Differential d = new Differential()) {
+            events(d, "KEA",
+                    c("HSET", "h", "a", "1", "b", "2"), c("HSETNX", "h", "a", "1"), c("HSETNX", "h", "c", "1"),
+                    c("HMSET", "h", "d", "1"), c("HINCRBY", "h", "a", "2"), c("HINCRBYFLOAT", "h", "b", "0.5"),
+                    c("HDEL", "h", "zz"), c("HDEL", "h", "a", "b"), c("HDEL", "h", "c", "d"),
+                    c("SADD", "s", "a", "b", "c"), c("SADD", "s", "a"), c("SREM", "s", "zz"), c("SREM", "s", "a"),
+                    c("SMOVE", "s", "t", "b"), c("SMOVE", "s", "t", "c"), c("SMOVE", "t", "t", "b"),
+                    c("SADD", "u", "1", "2", "3"), c("SPOP", "u"), c("SPOP", "u", "0"), c("SPOP", "u", "5"),
+                    c("SADD", "v", "1"), c("SPOP", "v"),
+                    c("SADD", "w1", "1", "2"), c("SADD", "w2", "2", "3"), c("SINTERSTORE", "x", "w1", "w2"),
+                    c("SUNIONSTORE", "x", "w1", "w2"), c("SDIFFSTORE", "x", "w1", "w1"), c("SINTERSTORE", "x", "w1", "none"),
+                    c("SDIFFSTORE", "w1", "w1", "w2"),
+                    c("ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d"), c("ZADD", "z", "1", "a"), c("ZADD", "z", "XX", "5", "a"),
+                    c("ZINCRBY", "z", "1", "a"), c("ZADD", "z", "INCR", "1", "a"), c("ZADD", "z", "NX", "INCR", "1", "a"),
+                    c("ZREM", "z", "zz"), c("ZREM", "z", "a"), c("ZREMRANGEBYRANK", "z", "5", "9"),
+                    c("ZREMRANGEBYSCORE", "z", "2", "2"), c("ZREMRANGEBYLEX", "z", "[c", "[c"),
+                    c("ZADD", "y", "1", "a", "2", "b"), c("ZUNIONSTORE", "o", "2", "y", "z"), c("ZINTERSTORE", "o", "2", "y", "z"),
+                    c("ZDIFFSTORE", "o", "2", "y", "y"), c("ZRANGESTORE", "o", "y", "0", "-1"), c("ZRANGESTORE", "o", "y", "5", "6"),
+                    c("ZPOPMIN", "y"), c("ZPOPMAX", "y", "3"), c("ZADD", "y", "1", "a"), c("BZPOPMIN", "y", "1"),
+                    c("ZADD", "y", "1", "a", "2", "b"), c("ZMPOP", "1", "y", "MAX", "COUNT", "9"), c("ZREMRANGEBYRANK", "z", "0", "-1"));
+        }
+    }
+
+    @Test
     void classesFilter() {
         try (Differential d = new Differential()) {
             // keyevent only, lists and generic only
