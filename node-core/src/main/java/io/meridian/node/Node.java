@@ -66,6 +66,7 @@ public final class Node implements KeyspaceEvents {
     private volatile WriteAheadLog wal;
     private final io.meridian.node.snapshot.Persistence persistence;
     private volatile io.meridian.node.repl.UpstreamLink upstream;
+    private io.meridian.node.repl.master.MasterReplication master;
     private final InfoRegistry info = new InfoRegistry();
     private final LatencyMonitor latency;
     private final Shutdown shutdown = new Shutdown();
@@ -110,6 +111,7 @@ public final class Node implements KeyspaceEvents {
         info.register("persistence", persistence::info);
         addCron(persistence::cron);
         shutdown.addStep(persistence::shutdownStep);
+        this.master = new io.meridian.node.repl.master.MasterReplication(this);
     }
 
     public Node(Config config) {
@@ -281,6 +283,9 @@ public final class Node implements KeyspaceEvents {
     public io.meridian.node.repl.UpstreamLink upstream() { return upstream; }
 
     public void setUpstream(io.meridian.node.repl.UpstreamLink link) { this.upstream = link; }
+
+    /** The master side of replication: the replicas this node serves (a replica serves sub-replicas too). */
+    public io.meridian.node.repl.master.MasterReplication master() { return master; }
     public InfoRegistry info() { return info; }
     public LatencyMonitor latency() { return latency; }
     /** SHUTDOWN's steps: persistence adds its final SAVE, the launcher its process exit. */
@@ -306,6 +311,7 @@ public final class Node implements KeyspaceEvents {
 
     public void removeClient(Client c) {
         clients.remove(c.id);
+        if (master != null) master.forget(c);
         blocking.unblock(c);
         watches.unwatchAll(c);
         pubsub.forget(c);

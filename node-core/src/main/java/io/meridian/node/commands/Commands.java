@@ -24,6 +24,7 @@ public final class Commands {
                 new ConnectionCommands(),
                 new ServerCommands(),
                 new PersistenceCommands(),
+                new ReplicationCommands(),
                 new ReplicaofCommands(),
                 new AclCommands()
         );

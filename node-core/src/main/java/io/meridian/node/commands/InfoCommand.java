@@ -346,16 +346,23 @@ final class InfoCommand {
                     .field("slave_read_only", node.config().getBool("replica-read-only") ? 1 : 0)
                     .field("replica_announced", node.config().getBool("replica-announced") ? 1 : 0);
         }
-        s.field("connected_slaves", 0)
-                .field("master_failover_state", io.meridian.node.repl.replica.Failover.of(node).infoState())
+        var master = node.master();
+        java.util.List<String> replicas = master.infoLines();
+        s.field("connected_slaves", replicas.size());
+        for (String line : replicas) s.raw(line + "\r\n");
+        var backlog = master.backlog();
+        boolean active = backlog != null && master.backlogActive();
+        long first = active ? backlog.firstOffset() : 0;
+        s.field("master_failover_state", io.meridian.node.repl.replica.Failover.of(node).infoState())
                 .field("master_replid", stream.replid())
                 .field("master_replid2", stream.replid2())
                 .field("master_repl_offset", stream.offset())
                 .field("second_repl_offset", stream.secondReplOffset())
-                .field("repl_backlog_active", 0)
-                .field("repl_backlog_size", node.config().getLong("repl-backlog-size"))
-                .field("repl_backlog_first_byte_offset", 0)
-                .field("repl_backlog_histlen", 0);
+                .field("repl_backlog_active", active ? 1 : 0)
+                .field("repl_backlog_size", master.backlogSize())
+                // Redis counts offsets from 1: the first byte held is first + 1
+                .field("repl_backlog_first_byte_offset", active ? first + 1 : 0)
+                .field("repl_backlog_histlen", active ? stream.offset() - first : 0);
     }
 
     private void cpu(Section s) {
