@@ -68,6 +68,14 @@ public final class RespServer {
         return group.next();
     }
 
+    private TlsSupport tlsSupport;
+
+    /** The TLS contexts of this node (server side for tls-port; client side for tls-replication links). */
+    public synchronized TlsSupport tlsSupport() {
+        if (tlsSupport == null) tlsSupport = new TlsSupport(node.config());
+        return tlsSupport;
+    }
+
     public void setTls(Supplier<SslContext> tls) {
         this.tls = tls;
     }
@@ -85,7 +93,11 @@ public final class RespServer {
         List<String> binds = node.config().getList("bind");
         if (port > 0) bindAll(binds, port, false);
         int tlsPort = node.config().getInt("tls-port");
-        if (tlsPort > 0) bindAll(binds, tlsPort, true);
+        if (tlsPort > 0) {
+            if (tls == null) tls = tlsSupport().serverSupplier();
+            tls.get(); // a bad certificate or key stops the start, as Redis's "Failed to configure TLS"
+            bindAll(binds, tlsPort, true);
+        }
     }
 
     private void bindAll(List<String> binds, int port, boolean ssl) throws InterruptedException {
