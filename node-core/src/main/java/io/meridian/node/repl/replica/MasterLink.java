@@ -288,7 +288,20 @@ public final class MasterLink implements UpstreamLink {
 
     private void sendAck() {
         lastAck = now();
-        if (conn != null && applier != null) conn.ack(applier.appliedOffset());
+        if (applier != null) ack(applier.appliedOffset());
+    }
+
+    /** REPLCONF ACK of the applied offset, with FACK (what the replication log has on disk) when the node keeps one. */
+    private void ack(long applied) {
+        if (conn == null) return;
+        WriteAheadLog w = node.wal();
+        if (w == null || w.failure() != null) {
+            conn.ack(applied);
+            return;
+        }
+        // appendfsync no: written counts as safe, as the log never syncs on its own
+        long fsynced = w.policy() == io.meridian.node.persist.FsyncPolicy.NO ? applied : Math.min(applied, w.durableOffset());
+        conn.ack(applied, fsynced);
     }
 
     private void setState(ReplState s, String why) {
@@ -354,9 +367,7 @@ public final class MasterLink implements UpstreamLink {
         // the database the stream is in: kept with the node's stream (across restarts too, by its log)
         int db = node.stream().streamDb();
         master.select(db >= 0 && db < node.keyspace().size() ? db : 0);
-        applier = new StreamApplier(node, master, offset, o -> {
-            if (conn != null) conn.ack(o);
-        });
+        applier = new StreamApplier(node, master, offset, this::ack);
         cached = true;
         downSince = 0;
         lastIo = now();

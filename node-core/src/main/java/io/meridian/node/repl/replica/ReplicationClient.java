@@ -207,6 +207,14 @@ public final class ReplicationClient {
         write(RespEncoder.command("REPLCONF", "ACK", Long.toString(offset)));
     }
 
+    /**
+     * Sends REPLCONF ACK offset FACK fsynced: also how far the replica's log is on disk (for
+     * WAITAOF; a Redis 7.0 master reads the ACK and ignores the rest, as Redis 7.2 replicas send it).
+     */
+    public void ack(long offset, long fsynced) {
+        write(RespEncoder.command("REPLCONF", "ACK", Long.toString(offset), "FACK", Long.toString(fsynced)));
+    }
+
     /** Stops reading from the master (a slow consumer, an RDB being loaded): TCP pushes back. */
     public void pauseReading() {
         paused = true;

@@ -276,9 +276,15 @@ class BadMasterTest {
             assertEquals(end, node.stream().offset());
             assertEquals(REPLID, node.stream().replid());
             await("an ACK of 1054", 30_000, () -> fake.commands("REPLCONF").stream()
-                    .anyMatch(a -> a.size() == 3 && a.get(1).equals("ACK") && a.get(2).equals("1054")), null);
+                    .anyMatch(a -> a.size() >= 3 && a.get(1).equals("ACK") && a.get(2).equals("1054")), null);
             await("an ACK of the end", 30_000, () -> fake.commands("REPLCONF").stream()
-                    .anyMatch(a -> a.size() == 3 && a.get(1).equals("ACK") && a.get(2).equals(Long.toString(end))), null);
+                    .anyMatch(a -> a.size() >= 3 && a.get(1).equals("ACK") && a.get(2).equals(Long.toString(end))), null);
+            // FACK: how far the replica's replication log is on disk (everysec: within a second or two)
+            await("a FACK of the end", 30_000, () -> fake.commands("REPLCONF").stream()
+                    .anyMatch(a -> a.size() == 5 && a.get(3).equals("FACK") && a.get(4).equals(Long.toString(end))), null);
+            for (List<String> a : fake.commands("REPLCONF")) {
+                if (a.size() == 5 && a.get(1).equals("ACK")) assertTrue(Long.parseLong(a.get(4)) <= Long.parseLong(a.get(2)), "FACK <= ACK: " + a);
+            }
             // the handshake, as Redis sends it
             List<List<String>> replconf = fake.commands("REPLCONF");
             assertEquals(List.of("REPLCONF", "listening-port", Integer.toString(n.port())), replconf.get(0));
