@@ -475,7 +475,7 @@ public final class StringCommands implements CommandFamily {
             byte[] old = (byte[]) v;
             if (!lengthOk(c, old.length, argv[2].length)) return;
             db.mutating(e);
-            e.value = Bytes.concat(old, argv[2]);
+            e.value = StringEncoding.markRaw(Bytes.concat(old, argv[2]));
             total = old.length + argv[2].length;
         }
         Notify.event(c, Notify.STRING, "append", argv[1]);
@@ -521,7 +521,7 @@ public final class StringCommands implements CommandFamily {
         int len = (int) Math.max(old.length, offset + value.length);
         byte[] n = Arrays.copyOf(old, len);
         System.arraycopy(value, 0, n, (int) (long) offset, value.length);
-        store(db, argv[1], e, n);
+        store(db, argv[1], e, StringEncoding.markRaw(n));
         Notify.event(c, Notify.STRING, "setrange", argv[1]);
         c.integer(len);
     }

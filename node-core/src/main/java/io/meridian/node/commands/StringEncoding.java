@@ -6,8 +6,8 @@ import io.meridian.node.util.Bytes;
  * What Redis 7.0 reports for a string value in OBJECT ENCODING and OBJECT REFCOUNT. Redis
  * re-encodes every string it stores through tryObjectEncoding: a decimal that fits a long
  * (at most 20 characters) becomes "int", at most 44 bytes "embstr", longer "raw".
- * (Redis also leaves a string "raw" after APPEND or SETRANGE modified it; Meridian does not
- * keep that history.)
+ * Redis also leaves a string "raw" after APPEND or SETRANGE modified it in place
+ * (dbUnshareStringValue): those commands mark the array they store, by identity.
  */
 public final class StringEncoding {
     private StringEncoding() {}
@@ -19,7 +19,18 @@ public final class StringEncoding {
     /** Redis's OBJ_SHARED_REFCOUNT, what OBJECT REFCOUNT says of a shared object. */
     static final long SHARED_REFCOUNT = Integer.MAX_VALUE;
 
+    /** Arrays APPEND/SETRANGE stored (identity keys: arrays do not override equals); weak, so they go with the value. */
+    private static final java.util.Map<byte[], Boolean> UNSHARED =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** Records that this stored value was modified in place by APPEND/SETRANGE: "raw" from now on. */
+    static byte[] markRaw(byte[] v) {
+        UNSHARED.put(v, Boolean.TRUE);
+        return v;
+    }
+
     public static String of(byte[] v) {
+        if (UNSHARED.containsKey(v)) return "raw";
         if (v.length <= 20 && Bytes.parseLong(v) != null) return "int";
         return v.length <= EMBSTR_LIMIT ? "embstr" : "raw";
     }
