@@ -339,6 +339,8 @@ public final class AclCommands implements CommandFamily {
     }
 
     void setuser(Client c, byte[][] argv) {
+        // the user name and its rules (passwords) never reach the slow log or MONITOR
+        for (int i = 2; i < argv.length && i < 64; i++) c.redactMask |= 1L << i;
         List<String> rules = new ArrayList<>();
         for (int i = 3; i < argv.length; i++) rules.add(Bytes.latin1(argv[i]));
         String err = acl(c).setUser(Bytes.latin1(argv[2]), rules);
