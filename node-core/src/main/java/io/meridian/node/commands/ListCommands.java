@@ -95,15 +95,15 @@ public final class ListCommands implements CommandFamily {
                 .run(this::lpos));
         t.add(command("rpoplpush", 3).flags("write denyoom").keys(1, 2, 1).acl("@list")
                 .doc("list", "1.2.0", "Remove the last element in a list, prepend it to another list and return it")
-                .complexity("O(1)").keySpecFlags("RW access delete")
+                .complexity("O(1)").keySpec("RW access delete", 1, 0, 1).keySpec("RW insert", 2, 0, 1)
                 .run(this::rpoplpush));
         t.add(command("lmove", 5).flags("write denyoom").keys(1, 2, 1).acl("@list")
                 .doc("list", "6.2.0", "Pop an element from a list, push it to another list and return it")
-                .complexity("O(1)").keySpecFlags("RW access delete")
+                .complexity("O(1)").keySpec("RW access delete", 1, 0, 1).keySpec("RW insert", 2, 0, 1)
                 .run(this::lmove));
         t.add(command("lmpop", -4).flags("write").keys(numKeysAt(1)).acl("@list")
                 .doc("list", "7.0.0", "Pop elements from a list")
-                .complexity("O(N+M) where N is the number of provided keys and M is the number of elements returned.").keySpecFlags("RW access delete")
+                .complexity("O(N+M) where N is the number of provided keys and M is the number of elements returned.").keySpecKeynum("RW access delete", 1, 0, 1, 1)
                 .run((c, a) -> mpop(c, a, 1, false)));
         t.add(command("blpop", -3).flags("write noscript blocking").keys(1, -2, 1).acl("@list")
                 .doc("list", "2.0.0", "Remove and get the first element in a list, or block until one is available")
@@ -115,15 +115,15 @@ public final class ListCommands implements CommandFamily {
                 .run((c, a) -> bpop(c, a, false)));
         t.add(command("brpoplpush", 4).flags("write denyoom noscript blocking").keys(1, 2, 1).acl("@list")
                 .doc("list", "2.2.0", "Pop an element from a list, push it to another list and return it; or block until one is available")
-                .complexity("O(1)").keySpecFlags("RW access delete")
+                .complexity("O(1)").keySpec("RW access delete", 1, 0, 1).keySpec("RW insert", 2, 0, 1)
                 .run(this::brpoplpush));
         t.add(command("blmove", 6).flags("write denyoom noscript blocking").keys(1, 2, 1).acl("@list")
                 .doc("list", "6.2.0", "Pop an element from a list, push it to another list and return it; or block until one is available")
-                .complexity("O(1)").keySpecFlags("RW access delete")
+                .complexity("O(1)").keySpec("RW access delete", 1, 0, 1).keySpec("RW insert", 2, 0, 1)
                 .run(this::blmove));
         t.add(command("blmpop", -5).flags("write blocking").keys(numKeysAt(2)).acl("@list")
                 .doc("list", "7.0.0", "Pop elements from a list, or block until one is available")
-                .complexity("O(N+M) where N is the number of provided keys and M is the number of elements returned.").keySpecFlags("RW access delete")
+                .complexity("O(N+M) where N is the number of provided keys and M is the number of elements returned.").keySpecKeynum("RW access delete", 2, 0, 1, 1)
                 .run((c, a) -> mpop(c, a, 2, true)));
     }
 

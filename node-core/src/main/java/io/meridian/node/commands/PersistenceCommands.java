@@ -17,7 +17,7 @@ public final class PersistenceCommands implements CommandFamily {
                 .doc("server", "1.0.0", "Synchronously saves the database(s) to disk.").run(this::save));
         t.add(command("bgsave", -1).flags("admin noscript no_async_loading").acl("@admin @slow @dangerous")
                 .doc("server", "1.0.0", "Asynchronously saves the database(s) to disk.").run(this::bgsave));
-        t.add(command("lastsave", 1).flags("loading stale fast").acl("@admin @fast @dangerous")
+        t.add(command("lastsave", 1).flags("loading stale fast").acl("@admin @fast @dangerous").tips("nondeterministic_output")
                 .doc("server", "1.0.0", "Returns the Unix timestamp of the last successful save to disk.").run(this::lastsave));
     }
 

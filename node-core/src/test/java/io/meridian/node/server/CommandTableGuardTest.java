@@ -20,8 +20,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * at once.
  */
 class CommandTableGuardTest {
-    /** Fields compared: 1 arity, 2 flags, 3 first key, 4 last key, 5 step, 6 ACL categories. */
-    private static final String[] FIELDS = {"name", "arity", "flags", "first key", "last key", "key step", "acl categories"};
+    /** Fields compared: 1 arity, 2 flags, 3 first key, 4 last key, 5 step, 6 ACL categories, 7 tips, 8 key specs. */
+    private static final String[] FIELDS = {"name", "arity", "flags", "first key", "last key", "key step", "acl categories",
+            "tips", "key specs"};
 
     @Test
     void everyRegisteredCommandMatchesRedis() {
@@ -38,7 +39,7 @@ class CommandTableGuardTest {
                     mismatches.add(e.getKey() + ": not a Redis 7.0.15 command");
                     continue;
                 }
-                for (int f = 1; f <= 6; f++) {
+                for (int f = 1; f <= 8; f++) {
                     Object want = expected.get(f), got = e.getValue().get(f);
                     if (!want.equals(got)) {
                         mismatches.add(e.getKey() + " " + FIELDS[f] + ": redis " + RespClient.show(want) + ", meridian " + RespClient.show(got));
