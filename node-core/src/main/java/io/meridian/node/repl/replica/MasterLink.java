@@ -244,11 +244,21 @@ public final class MasterLink implements UpstreamLink {
         ReplicationStream s = node.stream();
         String announceIp = cfg.getString("replica-announce-ip");
         if (announceIp != null && announceIp.isEmpty()) announceIp = null;
+        io.netty.handler.ssl.SslContext tls = null;
+        if (cfg.getBool("tls-replication")) {
+            try {
+                tls = node.server().tlsSupport().client();
+            } catch (RuntimeException e) {
+                transferLastIo = now();
+                attemptFailed("Unable to connect to MASTER: TLS configuration error: " + e.getMessage());
+                return;
+            }
+        }
         ReplicationClient.Options o = new ReplicationClient.Options(host, port, emptyToNull(cfg.getString("masteruser")),
                 emptyToNull(cfg.getString("masterauth")), listeningPort(), announceIp,
                 cached ? s.replid() : null, cached ? s.offset() + 1 : -1, psyncFailover,
                 (int) Math.min(Integer.MAX_VALUE, cfg.getLong("repl-timeout") * 1000),
-                !cfg.getBool("repl-disable-tcp-nodelay"));
+                !cfg.getBool("repl-disable-tcp-nodelay"), tls);
         Events events = new Events();
         ReplicationClient c = new ReplicationClient(node.loop(), node.server().clientChannelClass(), node.clock(), o, events);
         events.self = c;

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,15 @@ public final class ReplicationClient {
     /** Who to connect to and what to say in the handshake. */
     public record Options(String host, int port, String masterUser, String masterAuth, int listeningPort,
                           String announceIp, String psyncReplid, long psyncOffset, boolean psyncFailover,
-                          int connectTimeoutMillis, boolean tcpNoDelay) {
+                          int connectTimeoutMillis, boolean tcpNoDelay, SslContext tls) {
+        /** Without TLS. */
+        public Options(String host, int port, String masterUser, String masterAuth, int listeningPort,
+                       String announceIp, String psyncReplid, long psyncOffset, boolean psyncFailover,
+                       int connectTimeoutMillis, boolean tcpNoDelay) {
+            this(host, port, masterUser, masterAuth, listeningPort, announceIp, psyncReplid, psyncOffset, psyncFailover,
+                    connectTimeoutMillis, tcpNoDelay, null);
+        }
+
         /** PSYNC ? -1: no history to continue, a full resynchronization is wanted. */
         public static final String NO_REPLID = "?";
 
@@ -159,6 +168,8 @@ public final class ReplicationClient {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        // tls-replication: the link is TLS from the first byte, as Redis's connCreateTLS
+                        if (options.tls() != null) ch.pipeline().addLast("tls", options.tls().newHandler(ch.alloc(), options.host(), options.port()));
                         ch.pipeline().addLast(new Handler());
                     }
                 });
@@ -175,7 +186,19 @@ public final class ReplicationClient {
                 return;
             }
             LOG.info("Non blocking connect for SYNC fired the event.");
-            handshake();
+            io.netty.handler.ssl.SslHandler ssl = f.channel().pipeline().get(io.netty.handler.ssl.SslHandler.class);
+            if (ssl == null) {
+                handshake();
+                return;
+            }
+            ssl.handshakeFuture().addListener(tlsDone -> {
+                if (closed) return;
+                if (!tlsDone.isSuccess()) {
+                    fail("Unable to connect to MASTER: TLS handshake failed: " + describe(tlsDone.cause()));
+                    return;
+                }
+                handshake();
+            });
         });
     }
 
