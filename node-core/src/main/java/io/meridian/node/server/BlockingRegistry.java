@@ -129,7 +129,7 @@ public final class BlockingRegistry {
 
     private void timeOut(Client c) {
         node.keyspace().tick();
-        c.blocked.waiter.timeout(c);
+        c.blocked.waiter.timeout(c); // Redis 7.0.15 logs no slow log entry for a timeout
         unblock(c);
     }
 
@@ -199,6 +199,7 @@ public final class BlockingRegistry {
             node.keyspace().tick();
             c.propagateAs = null;
             boolean served;
+            long start = System.nanoTime();
             try {
                 served = b.waiter.tryServe(c, dk.key().bytes());
             } catch (RuntimeException e) {
@@ -207,6 +208,7 @@ public final class BlockingRegistry {
                 served = true;
             }
             if (served) {
+                answered(b, c, (System.nanoTime() - start) / 1000);
                 node.dispatcher().propagateServed(c);
                 c.select(saved);
                 release(c);
@@ -228,6 +230,11 @@ public final class BlockingRegistry {
         if (b == null) return false;
         if (error != null) c.error(error);
         else b.waiter.timeout(c);
+        // Redis 7.0.15 logs it, but with its arguments already gone: an entry without args
+        if (b.argv != null) {
+            node.slowlog().record(c, new byte[0][], b.callMicros);
+            node.latency().addSampleIfNeeded("command-unblocking", 0);
+        }
         release(c);
         resumeLater();
         return true;
@@ -252,6 +259,16 @@ public final class BlockingRegistry {
      */
     public void unblock(Client c) {
         if (release(c)) serveReady();
+    }
+
+    /**
+     * Redis's updateStatsOnUnblock: a blocked command reaches the slow log (and the
+     * command-unblocking latency event) when served, with its call's time plus the reply's.
+     */
+    private void answered(Client.Blocked b, Client c, long replyMicros) {
+        if (b.argv == null) return;
+        node.slowlog().record(c, b.argv, b.callMicros + replyMicros);
+        node.latency().addSampleIfNeeded("command-unblocking", replyMicros / 1000);
     }
 
     /** Forgets c's blocking; true when it has a live connection and was queued to resume. */

@@ -527,6 +527,9 @@ public final class Client {
         public final long deadline;
         public final BlockingRegistry.Waiter waiter;
         public io.netty.util.concurrent.ScheduledFuture<?> timer;
+        /** The blocked command (slow log when it is answered) and the time its first call took (µs). */
+        public byte[][] argv;
+        public long callMicros;
 
         public Blocked(int db, byte[][] keys, long deadline, BlockingRegistry.Waiter waiter) {
             this.db = db;

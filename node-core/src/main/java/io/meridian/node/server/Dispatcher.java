@@ -262,6 +262,10 @@ public final class Dispatcher {
         c.commandsProcessed++;
         if (!spec.has(CommandFlag.SKIP_SLOWLOG) && c.blocked == null) {
             node.slowlog().record(c, redacted(c, argv), micros);
+        } else if (c.blocked != null) {
+            // logged when answered (updateStatsOnUnblock): the call's time plus the reply's
+            c.blocked.argv = argv;
+            c.blocked.callMicros = micros;
         }
         node.latency().commandDone(spec, micros);
         if (c.blocked == null && node.stats().latencyTracking) node.stats().recordLatency(spec, nanos);
