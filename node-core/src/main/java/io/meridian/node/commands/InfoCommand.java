@@ -345,6 +345,7 @@ final class InfoCommand {
             s.field("slave_priority", node.config().getLong("replica-priority"))
                     .field("slave_read_only", node.config().getBool("replica-read-only") ? 1 : 0)
                     .field("replica_announced", node.config().getBool("replica-announced") ? 1 : 0);
+            for (var e : up.extraInfo().entrySet()) s.field(e.getKey(), e.getValue());
         }
         var master = node.master();
         java.util.List<String> replicas = master.infoLines();

@@ -40,10 +40,14 @@ public final class ReplicaofCommands implements CommandFamily {
         this.node = node;
         List<String> master = hostPort(node.config().getString("replicaof"));
         if (master != null) ReplicaOf.configure(node, master.get(0), Integer.parseInt(master.get(1)));
+        // another kind of upstream (replica-source kafka: the replica-node application provides it)
+        String source = node.config().getString("replica-source");
+        if (master == null && !"resp".equals(source)) io.meridian.node.repl.UpstreamSources.attach(node, source);
         node.addCron(this::cron);
         node.onStop(() -> {
             MasterLink l = ReplicaOf.link(node);
             if (l != null) node.execute(l::stop);
+            else if (node.upstream() != null) node.upstream().stop();
         });
         // a new masterauth (or user) is tried at once instead of after the backoff
         for (String d : List.of("masterauth", "masteruser")) {

@@ -92,6 +92,14 @@ public final class ConfigTable {
             integer("min-replicas-to-write", 0, 0, Integer.MAX_VALUE, true, "refuse writes with fewer good replicas").alias("min-slaves-to-write"),
             integer("min-replicas-max-lag", 10, 0, Integer.MAX_VALUE, true, "seconds of lag a good replica may have").alias("min-slaves-max-lag"),
             memory("min-replicas-max-lag-bytes", "0", 0, Long.MAX_VALUE, true, "bytes of lag a good replica may have (0 = unchecked)").with(MERIDIAN),
+            // the DR bridge's Kafka log: a replica that follows a remote region's Kafka topics (replica-node --source kafka)
+            enumeration("replica-source", "resp", false, "where a replica's stream comes from: resp (replicaof) or kafka (kafka-* below)", "resp", "kafka").with(MERIDIAN),
+            string("kafka-bootstrap-servers", "", false, "Kafka bootstrap.servers of the replication log").with(MERIDIAN, EMPTY_IS_NULL),
+            string("kafka-cluster", "", false, "the replicated dataset's name in the topic names: <prefix>.<cluster>.stream / .snapshots").with(MERIDIAN, EMPTY_IS_NULL),
+            string("kafka-topic-prefix", "meridian", false, "first part of the topic names").with(MERIDIAN),
+            string("kafka-client-config", "", false, "properties file of extra Kafka client settings (security.protocol, sasl.*, ssl.*) passed through").with(MERIDIAN, EMPTY_IS_NULL),
+            integer("replica-at-offset", -1, -1, Long.MAX_VALUE, false, "point in time: rebuild from Kafka up to this repl offset and stop there (-1 = follow live)").with(MERIDIAN),
+            string("replica-at-time", "", false, "point in time: rebuild from Kafka as of this ISO-8601 instant and stop there ('' = follow live)").with(MERIDIAN, EMPTY_IS_NULL),
             // TLS
             integer("tls-port", 0, 0, 65535, true, "TLS port (0 = off)"),
             string("tls-cert-file", "", true, "server certificate").with(EMPTY_IS_NULL),

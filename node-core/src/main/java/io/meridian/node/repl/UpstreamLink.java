@@ -35,4 +35,20 @@ public interface UpstreamLink {
     long readReplOffset();
 
     long replOffset();
+
+    /**
+     * Fields a link of another kind (a Kafka-sourced replica) adds at the end of the replica's
+     * part of INFO replication, in order; a RESP link adds none, so the section stays Redis's.
+     */
+    default java.util.Map<String, Object> extraInfo() {
+        return java.util.Map.of();
+    }
+
+    /**
+     * Ends a link that is not a {@code MasterLink} for good (REPLICAOF NO ONE promotes the node,
+     * REPLICAOF host port replaces the link): nothing is applied after it returns. Called on
+     * the command thread, before the node's stream shifts its replid.
+     */
+    default void stop() {
+    }
 }

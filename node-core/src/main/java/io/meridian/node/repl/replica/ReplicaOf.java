@@ -51,6 +51,7 @@ public final class ReplicaOf {
     public static MasterLink setMaster(Node node, String host, int port, java.util.function.Consumer<MasterLink> beforeConnect) {
         MasterLink old = link(node);
         boolean cached;
+        if (old == null && node.upstream() != null) node.upstream().stop(); // a link of another kind (Kafka)
         if (old != null) {
             cached = old.cached();
             old.stop();
@@ -81,6 +82,7 @@ public final class ReplicaOf {
         MasterLink l = link(node);
         if (l == null && !node.isReplica()) return false;
         if (l != null) l.stop();
+        else if (node.upstream() != null) node.upstream().stop(); // a link of another kind (Kafka)
         node.setUpstream(null);
         ReplicationStream s = node.stream();
         s.shiftReplid();
