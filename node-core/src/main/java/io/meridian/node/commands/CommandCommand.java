@@ -233,11 +233,37 @@ final class CommandCommand {
         }
     }
 
+    /** Redis 7.0.15's syscmd doc flag (commands.def's CMD_DOC_SYSCMD). */
+    private static final java.util.Set<String> SYSCMD =
+            java.util.Set.of("debug", "pfdebug", "pfselftest", "replconf", "restore-asking");
+
+    /** Redis 7.0.15's deprecated commands: full name -> {deprecated_since, replaced_by}. */
+    private static final java.util.Map<String, String[]> DEPRECATED = java.util.Map.ofEntries(
+            java.util.Map.entry("brpoplpush", new String[]{"6.2.0", "`BLMOVE` with the `RIGHT` and `LEFT` arguments"}),
+            java.util.Map.entry("cluster|slaves", new String[]{"5.0.0", "`CLUSTER REPLICAS`"}),
+            java.util.Map.entry("cluster|slots", new String[]{"7.0.0", "`CLUSTER SHARDS`"}),
+            java.util.Map.entry("georadius", new String[]{"6.2.0", "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` argument"}),
+            java.util.Map.entry("georadius_ro", new String[]{"6.2.0", "`GEOSEARCH` with the `BYRADIUS` argument"}),
+            java.util.Map.entry("georadiusbymember", new String[]{"6.2.0",
+                    "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` and `FROMMEMBER` arguments"}),
+            java.util.Map.entry("georadiusbymember_ro", new String[]{"6.2.0", "`GEOSEARCH` with the `BYRADIUS` and `FROMMEMBER` arguments"}),
+            java.util.Map.entry("getset", new String[]{"6.2.0", "`SET` with the `!GET` argument"}),
+            java.util.Map.entry("hmset", new String[]{"4.0.0", "`HSET` with multiple field-value pairs"}),
+            java.util.Map.entry("rpoplpush", new String[]{"6.2.0", "`LMOVE` with the `RIGHT` and `LEFT` arguments"}),
+            java.util.Map.entry("slaveof", new String[]{"5.0.0", "`REPLICAOF`"}),
+            java.util.Map.entry("substr", new String[]{"2.0.0", "`GETRANGE`"}),
+            java.util.Map.entry("zrangebylex", new String[]{"6.2.0", "`ZRANGE` with the `BYLEX` argument"}),
+            java.util.Map.entry("zrangebyscore", new String[]{"6.2.0", "`ZRANGE` with the `BYSCORE` argument"}),
+            java.util.Map.entry("zrevrange", new String[]{"6.2.0", "`ZRANGE` with the `REV` argument"}),
+            java.util.Map.entry("zrevrangebylex", new String[]{"6.2.0", "`ZRANGE` with the `REV` and `BYLEX` arguments"}),
+            java.util.Map.entry("zrevrangebyscore", new String[]{"6.2.0", "`ZRANGE` with the `REV` and `BYSCORE` arguments"}));
+
     private static void docs(Client c, CommandSpec s) {
         boolean hasSummary = !s.summary().isEmpty();
-        boolean syscmd = s.name().equals("debug");
-        int n = 1 + (hasSummary ? 1 : 0) + 1 + (s.complexity() != null ? 1 : 0) + (syscmd ? 1 : 0)
-                + (s.subcommands().isEmpty() ? 0 : 1);
+        boolean syscmd = SYSCMD.contains(s.name());
+        String[] deprecated = DEPRECATED.get(s.name());
+        int n = 1 + (hasSummary ? 1 : 0) + 1 + (s.complexity() != null ? 1 : 0) + (syscmd || deprecated != null ? 1 : 0)
+                + (deprecated != null ? 2 : 0) + (s.subcommands().isEmpty() ? 0 : 1);
         c.map(n);
         if (hasSummary) {
             c.bulk("summary");
@@ -251,10 +277,17 @@ final class CommandCommand {
             c.bulk("complexity");
             c.bulk(s.complexity());
         }
-        if (syscmd) {
+        if (syscmd || deprecated != null) {
             c.bulk("doc_flags");
-            c.set(1);
-            c.simple("syscmd");
+            c.set(syscmd && deprecated != null ? 2 : 1);
+            if (deprecated != null) c.simple("deprecated");
+            if (syscmd) c.simple("syscmd");
+        }
+        if (deprecated != null) {
+            c.bulk("deprecated_since");
+            c.bulk(deprecated[0]);
+            c.bulk("replaced_by");
+            c.bulk(deprecated[1]);
         }
         if (!s.subcommands().isEmpty()) {
             c.bulk("subcommands");
