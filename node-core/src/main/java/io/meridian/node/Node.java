@@ -193,6 +193,16 @@ public final class Node implements KeyspaceEvents {
                 LOG.warn("Error while stopping: {}", e.toString());
             }
         }
+        // close every connection first, so replicas and clients see the master go at once
+        try {
+            loop().submit(() -> {
+                for (Client c : new ArrayList<>(clients.values())) c.close();
+            }).await(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.debug("Closing connections at stop: {}", e.toString());
+        }
         server.stop();
     }
 

@@ -78,6 +78,48 @@ class MasterInteropTest {
         }
     }
 
+    /**
+     * A Meridian master restarted on the same directory keeps its replication ID and offset
+     * (RDB + replication log), so its real Redis replica resumes with a partial resync. A
+     * restarted real Redis master could not offer that after a crash.
+     */
+    @Test
+    void restartedMasterKeepsItsReplicasWithAPartialResync() throws Exception {
+        TestNode master = TestNode.start();
+        int port = master.port();
+        java.nio.file.Path dir = master.dir();
+        try (RealRedis replica = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(port));
+             Jedis r = new Jedis(replica.host(), replica.port(), 30_000)) {
+            String replid;
+            try (Jedis m = new Jedis(master.host(), port, 30_000)) {
+                fill(m, 5000);
+                waitLinkUp(r);
+                waitSameOffset(m, r);
+                replid = field(m.info("replication"), "master_replid");
+            } finally {
+                master.close();
+            }
+            // the replica's writes (none) and the master's log survive; restart on the same port and dir
+            master = TestNode.start("--dir", dir.toString(), "--port", Integer.toString(port));
+            try (Jedis m = new Jedis(master.host(), port, 30_000)) {
+                assertEquals(replid, field(m.info("replication"), "master_replid"), "the restarted master has a new replication ID");
+                m.set("after-restart", "yes");
+                long deadline = System.currentTimeMillis() + 30_000;
+                while (!"1".equals(field(m.info("stats"), "sync_partial_ok"))) {
+                    assertTrue(System.currentTimeMillis() < deadline, "no partial resync after the restart:\n" + m.info("stats")
+                            + "\nreplica log:\n" + java.nio.file.Files.readString(replica.dir().resolve("redis.log")));
+                    Thread.sleep(50);
+                }
+                assertEquals("0", field(m.info("stats"), "sync_full"));
+                waitSameOffset(m, r);
+                assertEquals(digest(m), digest(r));
+                assertEquals("yes", r.get("after-restart"));
+            }
+        } finally {
+            master.close();
+        }
+    }
+
     private static Thread writer(TestNode master, AtomicBoolean stop, AtomicLong writes) {
         return new Thread(() -> {
             try (Jedis w = new Jedis(master.host(), master.port(), 30_000)) {
