@@ -186,14 +186,8 @@ public final class Node implements KeyspaceEvents {
     public void stop() {
         // SHUTDOWN stops the node and the JVM shutdown hook stops it again: the second call does nothing
         if (!stopped.compareAndSet(false, true)) return;
-        for (Runnable r : stopHooks) {
-            try {
-                r.run();
-            } catch (RuntimeException e) {
-                LOG.warn("Error while stopping: {}", e.toString());
-            }
-        }
-        // close every connection first, so replicas and clients see the master go at once
+        // no new connections, then close every connection, so replicas and clients see the node go at once
+        server.closeListeners();
         try {
             loop().submit(() -> {
                 for (Client c : new ArrayList<>(clients.values())) c.close();
@@ -202,6 +196,13 @@ public final class Node implements KeyspaceEvents {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.debug("Closing connections at stop: {}", e.toString());
+        }
+        for (Runnable r : stopHooks) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("Error while stopping: {}", e.toString());
+            }
         }
         server.stop();
     }

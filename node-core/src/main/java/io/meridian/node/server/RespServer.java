@@ -212,9 +212,14 @@ public final class RespServer {
         toFlush.clear();
     }
 
-    public void stop() {
+    /** Stops accepting connections (the first step of stopping: nobody new arrives meanwhile). */
+    public void closeListeners() {
         for (Channel ch : listeners) ch.close().syncUninterruptibly();
         listeners.clear();
+    }
+
+    public void stop() {
+        closeListeners();
         group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

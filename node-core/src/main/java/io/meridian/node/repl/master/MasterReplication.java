@@ -128,9 +128,17 @@ public final class MasterReplication implements ReplicationStream.Listener {
                 return;
             }
             s.snapshot = null;
-            s.state = ReplicaState.ONLINE;
             s.sentOffset = offset;
             s.ackMillis = node.clock().millis();
+            if (diskless) {
+                // with $EOF framing the replica finds the end by the mark being the last bytes it
+                // read: stream bytes right behind it would hide it. As Redis does, the stream
+                // starts when the replica's first ACK says it has loaded the RDB.
+                s.awaitingFirstAck = true;
+                LOG.info("Streamed RDB transfer with replica {} succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming", s.name());
+                return;
+            }
+            s.state = ReplicaState.ONLINE;
             LOG.info("Synchronization with replica {} succeeded", s.name());
             pump(s);
         }));
@@ -238,6 +246,12 @@ public final class MasterReplication implements ReplicationStream.Listener {
         if (offset > s.ackOffset) s.ackOffset = offset;
         s.ackMillis = node.clock().millis();
         s.sawAck = true;
+        if (s.awaitingFirstAck) {
+            s.awaitingFirstAck = false;
+            s.state = ReplicaState.ONLINE;
+            LOG.info("Synchronization with replica {} succeeded", s.name());
+            pump(s);
+        }
         if (!waiters.isEmpty()) serveWaiters();
     }
 

@@ -22,6 +22,8 @@ public final class ReplicaSession {
     long syncOffset;
     Snapshot snapshot;
     boolean needsFlush;
+    /** A diskless full sync is sent; the stream starts at its first REPLCONF ACK. */
+    boolean awaitingFirstAck;
 
     ReplicaSession(Client client) {
         this.client = client;
