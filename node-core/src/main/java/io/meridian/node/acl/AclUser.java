@@ -214,7 +214,7 @@ public final class AclUser {
             return;
         }
         // a first argument of a command without subcommands (deprecated in Redis 7.0, still accepted)
-        if (!allow) throw new RuleException("Allowing first-arg of a subcommand is not supported");
+        if (!allow) throw new RuleException(UNKNOWN);
         if (allowed.contains(parent.name())) return;
         List<String> args = firstArgs.computeIfAbsent(parent.name(), k -> new ArrayList<>());
         if (!args.contains(sub)) args.add(sub);

@@ -73,7 +73,7 @@ public final class AclCommands implements CommandFamily {
         String file = node.config().getString("aclfile");
         if (file != null && !file.isEmpty()) {
             String err = loadFile(users, Path.of(file));
-            if (err != null) throw new IllegalStateException("Error loading ACLs: " + err);
+            if (err != null) throw new IllegalStateException("Aborting Redis startup because of ACL errors: " + err);
         }
         node.setAcl(users);
     }
@@ -84,37 +84,42 @@ public final class AclCommands implements CommandFamily {
         try {
             lines = Files.readAllLines(path, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
-            return "Error loading ACLs, opening file '" + path + "': " + e.getMessage();
+            return "Error loading ACLs, opening file '" + path + "': " + (e instanceof java.nio.file.NoSuchFileException ? "No such file or directory" : e.getMessage());
         }
         TreeMap<String, AclUser> old = new TreeMap<>(users.users());
-        // start from a fresh default user, as Redis does
-        TreeMap<String, AclUser> fresh = new TreeMap<>();
-        fresh.put("default", old.get("default"));
-        users.replaceAll(fresh);
-        users.setUser("default", List.of("reset", "+@all", "~*", "&*", "on", "nopass"));
+        // every user of the file starts fresh (the default user too, when the file has it)
+        users.replaceAll(new TreeMap<>());
         java.util.Set<String> seen = new java.util.HashSet<>();
+        StringBuilder errors = new StringBuilder();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).trim();
             if (line.isEmpty() || line.startsWith("#")) continue;
             String[] words = line.split("\\s+");
-            String where = path + ":" + (i + 1) + ": ";
             if (!words[0].equals("user") || words.length < 2) {
-                users.replaceAll(old);
-                return where + "line should start with user keyword";
+                errors.append(path).append(':').append(i + 1).append(" should start with user keyword followed by the username. ");
+                continue;
             }
             String name = words[1];
             if (!seen.add(name)) {
-                users.replaceAll(old);
-                return where + "WARNING: Duplicate user '" + name + "' found";
+                errors.append("WARNING: Duplicate user '").append(name).append("' found on line ").append(i + 1).append(". ");
+                continue;
             }
             List<String> rules = new ArrayList<>();
-            rules.add("reset");
             for (int j = 2; j < words.length; j++) rules.add(words[j]);
             String err = users.setUser(name, rules);
             if (err != null) {
-                users.replaceAll(old);
-                return where + err.substring(4);
+                String reason = err.substring(err.indexOf("': ") + 3);
+                if (reason.startsWith("Unknown command")) {
+                    String op = err.substring(err.indexOf("modifier '") + 10, err.indexOf("': "));
+                    reason = "Error in applying operation '" + op + "': " + reason;
+                }
+                errors.append(path).append(':').append(i + 1).append(": ").append(reason).append(". ");
             }
+        }
+        if (users.user("default") == null) users.setUser("default", List.of("+@all", "~*", "&*", "on", "nopass"));
+        if (!errors.isEmpty()) {
+            users.replaceAll(old);
+            return errors + "WARNING: ACL errors detected, no change to the previously active ACL rules was performed";
         }
         return null;
     }
@@ -275,7 +280,9 @@ public final class AclCommands implements CommandFamily {
         }
         String err = loadFile(acl(c), Path.of(file));
         if (err != null) c.error("ERR " + err);
-        else c.ok();
+        else {
+            c.ok();
+        }
     }
 
     void save(Client c, byte[][] argv) {
