@@ -166,4 +166,20 @@ class ReplicationLogTest {
     }
     assertEquals(2L * c1.length, StreamPublisher.lastRecord(kafka.bootstrapServers(), l).end());
   }
+
+  @Test
+  void snapshotAndManifestRoundTrip() {
+    TopicLayout l = new TopicLayout("mrd", "snap");
+    TopicSetup.ensure(admin, l, TopicSetup.Settings.singleBroker());
+    assertNull(SnapshotStore.latest(kafka.bootstrapServers(), l));
+    byte[] rdb = new byte[10_000];
+    new java.util.Random(1).nextBytes(rdb);
+    SnapshotStore.publish(kafka.bootstrapServers(), l, "r1", 100, 5, new byte[] {1, 2, 3}, 1024);
+    SnapshotStore.Manifest m = SnapshotStore.publish(kafka.bootstrapServers(), l, "r1", 900, 42, rdb, 3000);
+    assertEquals(4, m.chunks());
+    SnapshotStore.Snapshot got = SnapshotStore.latest(kafka.bootstrapServers(), l);
+    assertEquals(m, got.manifest());
+    assertEquals(42, got.manifest().streamKafkaOffset());
+    assertArrayEquals(rdb, got.rdb());
+  }
 }

@@ -1,0 +1,139 @@
+package io.meridian.replog;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.zip.CRC32;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Snapshots on {@code <prefix>.<cluster>.snapshots}: the RDB in chunk records then one manifest
+ * record, all in one transaction (transactional id {@code meridian-bridge.<cluster>.snapshots}).
+ * A snapshot without its manifest does not exist: {@link #latest} only returns manifested ones
+ * whose chunks check out (count, size, CRC32).
+ */
+public final class SnapshotStore {
+  /** Manifest of one snapshot. */
+  public record Manifest(String replid, long replOffset, long streamKafkaOffset, int chunks, long size, long crc) {
+    String id() {
+      return replid + ":" + replOffset;
+    }
+
+    byte[] encode() {
+      return ("v=1\nreplid=" + replid + "\nrepl-offset=" + replOffset + "\nstream-kafka-offset=" + streamKafkaOffset
+          + "\nchunks=" + chunks + "\nsize=" + size + "\ncrc32=" + crc + "\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static Manifest decode(byte[] b) {
+      Map<String, String> m = new HashMap<>();
+      for (String line : new String(b, StandardCharsets.US_ASCII).split("\n")) {
+        int eq = line.indexOf('=');
+        if (eq > 0) {
+          m.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+      }
+      if (!"1".equals(m.get("v"))) {
+        throw new RecordFormatException("unsupported snapshot manifest version " + m.get("v"));
+      }
+      return new Manifest(m.get("replid"), Long.parseLong(m.get("repl-offset")),
+          Long.parseLong(m.get("stream-kafka-offset")), Integer.parseInt(m.get("chunks")),
+          Long.parseLong(m.get("size")), Long.parseLong(m.get("crc32")));
+    }
+  }
+
+  /** A complete snapshot read back. */
+  public record Snapshot(Manifest manifest, byte[] rdb) {
+  }
+
+  private SnapshotStore() {
+  }
+
+  public static Manifest publish(String bootstrap, TopicLayout layout, String replid, long replOffset,
+                                 long streamKafkaOffset, byte[] rdb, int chunkSize) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("acks", "all");
+    p.put("enable.idempotence", true);
+    p.put("transactional.id", "meridian-bridge." + layout.cluster() + ".snapshots");
+    p.put("max.request.size", Math.max(2 * 1024 * 1024, chunkSize + 64 * 1024));
+    CRC32 crc = new CRC32();
+    crc.update(rdb);
+    int chunks = Math.max(1, (rdb.length + chunkSize - 1) / chunkSize);
+    Manifest m = new Manifest(replid, replOffset, streamKafkaOffset, chunks, rdb.length, crc.getValue());
+    byte[] key = m.id().getBytes(StandardCharsets.US_ASCII);
+    try (KafkaProducer<byte[], byte[]> prod = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      prod.initTransactions();
+      prod.beginTransaction();
+      try {
+        for (int i = 0; i < chunks; i++) {
+          int from = i * chunkSize;
+          byte[] part = java.util.Arrays.copyOfRange(rdb, from, Math.min(rdb.length, from + chunkSize));
+          RecordHeaders h = new RecordHeaders();
+          h.add("mrd.kind", "chunk".getBytes(StandardCharsets.US_ASCII));
+          h.add("mrd.index", Integer.toString(i).getBytes(StandardCharsets.US_ASCII));
+          prod.send(new ProducerRecord<byte[], byte[]>(layout.snapshotTopic(), 0, key, part, h));
+        }
+        RecordHeaders h = new RecordHeaders();
+        h.add("mrd.kind", "manifest".getBytes(StandardCharsets.US_ASCII));
+        prod.send(new ProducerRecord<byte[], byte[]>(layout.snapshotTopic(), 0, key, m.encode(), h));
+        prod.commitTransaction();
+      } catch (KafkaException e) {
+        try {
+          prod.abortTransaction();
+        } catch (KafkaException ignored) {
+          // fenced
+        }
+        throw e;
+      }
+    }
+    return m;
+  }
+
+  /** The newest complete snapshot, or null when the topic holds none. */
+  public static Snapshot latest(String bootstrap, TopicLayout layout) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("isolation.level", "read_committed");
+    p.put("enable.auto.commit", false);
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition tp = new TopicPartition(layout.snapshotTopic(), 0);
+      c.assign(List.of(tp));
+      long end = c.endOffsets(List.of(tp)).get(tp);
+      c.seekToBeginning(List.of(tp));
+      Map<String, ByteArrayOutputStream> open = new HashMap<>();
+      Snapshot best = null;
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (c.position(tp) < end && System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          String id = new String(r.key(), StandardCharsets.US_ASCII);
+          String kind = StreamRecord.header(r.headers(), "mrd.kind");
+          if (kind.equals("chunk")) {
+            open.computeIfAbsent(id, k -> new ByteArrayOutputStream()).writeBytes(r.value());
+          } else {
+            Manifest m = Manifest.decode(r.value());
+            ByteArrayOutputStream data = open.remove(id);
+            byte[] rdb = data == null ? new byte[0] : data.toByteArray();
+            CRC32 crc = new CRC32();
+            crc.update(rdb);
+            if (rdb.length == m.size() && crc.getValue() == m.crc()) {
+              best = new Snapshot(m, rdb);
+            }
+          }
+        }
+      }
+      return best;
+    }
+  }
+}
