@@ -73,7 +73,11 @@ class K8sManifestsTest {
         Map<String, Object> primary = find(regionB, "StatefulSet", "meridian-primary");
         Map<String, Object> c = list(podSpec(primary), "containers").get(0);
         assertEquals("meridian/replica-node:0.1.0", c.get("image"));
-        assertTrue(((List<?>) c.get("args")).containsAll(List.of("--source", "kafka")), c.get("args").toString());
+        assertEquals(List.of("/etc/meridian/standby.conf"), c.get("args"));
+        assertTrue(list(c, "env").stream().anyMatch(e -> "MERIDIAN_KAFKA_BOOTSTRAP_SERVERS".equals(e.get("name"))), c.toString());
+        String standby = (String) map(regionB.stream().filter(d -> "ConfigMap".equals(d.get("kind")) && name(d).startsWith("meridian-config"))
+                .findFirst().orElseThrow(), "data").get("standby.conf");
+        assertTrue(standby.contains("\nreplica-source kafka\n"), standby);
         assertEquals("replica", podLabels(primary).get("meridian.io/role"));
         assertEquals(0, map(find(regionB, "Deployment", "meridian-bridge"), "spec").get("replicas"));
         assertEquals(1, map(find(regionA, "Deployment", "meridian-bridge"), "spec").get("replicas"));
