@@ -3,6 +3,7 @@ package io.meridian.node.commands;
 import io.meridian.node.Node;
 import io.meridian.node.command.CommandFamily;
 import io.meridian.node.command.CommandTable;
+import io.meridian.node.repl.master.ReplicaState;
 import io.meridian.node.repl.replica.Failover;
 import io.meridian.node.repl.replica.MasterLink;
 import io.meridian.node.repl.replica.ReplicaOf;
@@ -43,6 +44,10 @@ public final class ReplicaofCommands implements CommandFamily {
         // another kind of upstream (replica-source kafka: the replica-node application provides it)
         String source = node.config().getString("replica-source");
         if (master == null && !"resp".equals(source)) io.meridian.node.repl.UpstreamSources.attach(node, source);
+        // FAILOVER sees the master side's replicas and their ACKs
+        Failover.of(node).setReplicas(() -> node.master() == null ? List.of() : node.master().sessions().stream()
+                .map(s -> new Failover.Replica(s.ip(), s.listeningPort(), s.ackOffset(), s.state() == ReplicaState.ONLINE))
+                .toList());
         node.addCron(this::cron);
         node.onStop(() -> {
             MasterLink l = ReplicaOf.link(node);

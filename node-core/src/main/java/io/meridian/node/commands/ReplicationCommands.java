@@ -7,6 +7,8 @@ import io.meridian.node.repl.UpstreamLink;
 import io.meridian.node.repl.master.MasterReplication;
 import io.meridian.node.repl.master.ReplicaSession;
 import io.meridian.node.repl.master.ReplicaState;
+import io.meridian.node.repl.replica.Failover;
+import io.meridian.node.repl.replica.ReplicaOf;
 import io.meridian.node.server.Client;
 import io.meridian.node.util.Bytes;
 
@@ -38,11 +40,28 @@ public final class ReplicationCommands implements CommandFamily {
 
     void sync(Client c, byte[][] argv) {
         if (c.kind == 'S') return; // already a replica: ignore, as Redis
+        if (failingOver(c)) return;
         master(c).psync(c, null, -1, true);
+    }
+
+    /** Replicas do not sync with a master that is handing its role over (FAILOVER). */
+    private static boolean failingOver(Client c) {
+        if (Failover.of(c.node()).state() == Failover.State.NO_FAILOVER) return false;
+        c.error("NOMASTERLINK Can't SYNC while failing over");
+        return true;
     }
 
     void psync(Client c, byte[][] argv) {
         if (c.kind == 'S') return;
+        if (argv.length > 3 && Bytes.eqIgnoreCase(argv[3], "failover")) {
+            // a master hands its role over to this replica (FAILOVER): it becomes a master if the replid is its own
+            String refused = ReplicaOf.failoverRequested(c.node(), Bytes.latin1(argv[1]), ConnectionCommands.info(c, c));
+            if (refused != null) {
+                c.error(refused);
+                return;
+            }
+        }
+        if (failingOver(c)) return;
         Long off = Bytes.parseLong(argv[2]);
         if (off == null) {
             c.error(Errors.NOT_INTEGER);

@@ -351,7 +351,8 @@ public final class MasterReplication implements ReplicationStream.Listener {
             }
         }
         long period = config.getLong("repl-ping-replica-period") * 1000;
-        if (!node.isReplica() && now - lastPing >= period) {
+        // no PING while a FAILOVER with a timeout waits for the replicas' offsets to match
+        if (!node.isReplica() && now - lastPing >= period && !io.meridian.node.repl.replica.Failover.of(node).pingsSuspended()) {
             lastPing = now;
             node.stream().feed(node.stream().streamDb() < 0 ? 0 : node.stream().streamDb(), new byte[][]{Bytes.utf8("PING")});
         }
