@@ -29,7 +29,9 @@ class ConfigErrorChildTest {
     private record Outcome(int code, String text) {}
 
     private static Outcome run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        // run in a scratch directory: a node that did start would write nothing into the tree
+        Process p = new ProcessBuilder(cmd).directory(Files.createTempDirectory("meridian-child").toFile())
+                .redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exited");
         return new Outcome(p.exitValue(), new String(out).strip());
