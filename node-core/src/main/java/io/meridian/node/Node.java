@@ -190,7 +190,8 @@ public final class Node implements KeyspaceEvents {
         server.closeListeners();
         try {
             loop().submit(() -> {
-                for (Client c : new ArrayList<>(clients.values())) c.close();
+                // the link to our own master is stopped by its stop hook, without a reconnect
+                for (Client c : new ArrayList<>(clients.values())) if (!c.isMaster()) c.close();
             }).await(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

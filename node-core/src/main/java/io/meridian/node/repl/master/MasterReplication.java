@@ -351,8 +351,12 @@ public final class MasterReplication implements ReplicationStream.Listener {
             }
         }
         long period = config.getLong("repl-ping-replica-period") * 1000;
+        // as replicationCron: a master with replicas pings them through the stream; a replica
+        // relays its master's pings and adds none of its own (its offsets are its master's);
         // no PING while a FAILOVER with a timeout waits for the replicas' offsets to match
-        if (!node.isReplica() && now - lastPing >= period && !io.meridian.node.repl.replica.Failover.of(node).pingsSuspended()) {
+        boolean anyOnline = sessions.stream().anyMatch(x -> x.state == ReplicaState.ONLINE);
+        if (!node.isReplica() && anyOnline && now - lastPing >= period
+                && !io.meridian.node.repl.replica.Failover.of(node).pingsSuspended()) {
             lastPing = now;
             node.stream().feed(node.stream().streamDb() < 0 ? 0 : node.stream().streamDb(), new byte[][]{Bytes.utf8("PING")});
         }
