@@ -103,8 +103,19 @@ public final class SnapshotStore {
 
   /** The newest complete snapshot, or null when the topic holds none. */
   public static Snapshot latest(String bootstrap, TopicLayout layout) {
+    Properties client = new Properties();
+    client.put("bootstrap.servers", bootstrap);
+    return latest(client, layout, m -> true);
+  }
+
+  /**
+   * The newest complete snapshot that {@code accept} takes (a Kafka-sourced replica asks for
+   * one at or before its point in time, or of a given replid), or null; {@code client} holds
+   * bootstrap.servers and any security settings passed through.
+   */
+  public static Snapshot latest(Properties client, TopicLayout layout, java.util.function.Predicate<Manifest> accept) {
     Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
+    p.putAll(client);
     p.put("isolation.level", "read_committed");
     p.put("enable.auto.commit", false);
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -127,7 +138,7 @@ public final class SnapshotStore {
             byte[] rdb = data == null ? new byte[0] : data.toByteArray();
             CRC32 crc = new CRC32();
             crc.update(rdb);
-            if (rdb.length == m.size() && crc.getValue() == m.crc()) {
+            if (rdb.length == m.size() && crc.getValue() == m.crc() && accept.test(m)) {
               best = new Snapshot(m, rdb);
             }
           }
