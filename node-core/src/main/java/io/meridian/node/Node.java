@@ -66,7 +66,8 @@ public final class Node implements KeyspaceEvents {
     private volatile WriteAheadLog wal;
     private final io.meridian.node.snapshot.Persistence persistence;
     private volatile io.meridian.node.repl.UpstreamLink upstream;
-    private io.meridian.node.repl.master.MasterReplication master;
+    /** The master side of replication: the replicas this node serves (a replica serves sub-replicas too), full and partial syncs, WAIT. */
+    private final io.meridian.node.repl.master.ReplicationMaster master;
     private final InfoRegistry info = new InfoRegistry();
     private final LatencyMonitor latency;
     private final Shutdown shutdown = new Shutdown();
@@ -111,7 +112,7 @@ public final class Node implements KeyspaceEvents {
         info.register("persistence", persistence::info);
         addCron(persistence::cron);
         shutdown.addStep(persistence::shutdownStep);
-        this.master = new io.meridian.node.repl.master.MasterReplication(this);
+        this.master = new io.meridian.node.repl.master.ReplicationMaster(this);
     }
 
     public Node(Config config) {
@@ -297,7 +298,7 @@ public final class Node implements KeyspaceEvents {
     public void setUpstream(io.meridian.node.repl.UpstreamLink link) { this.upstream = link; }
 
     /** The master side of replication: the replicas this node serves (a replica serves sub-replicas too). */
-    public io.meridian.node.repl.master.MasterReplication master() { return master; }
+    public io.meridian.node.repl.master.ReplicationMaster master() { return master; }
     public InfoRegistry info() { return info; }
     public LatencyMonitor latency() { return latency; }
     /** SHUTDOWN's steps: persistence adds its final SAVE, the launcher its process exit. */

@@ -321,49 +321,7 @@ final class InfoCommand {
     }
 
     private void replication(Section s) {
-        var stream = node.stream();
-        s.field("role", node.isReplica() ? "slave" : "master");
-        io.meridian.node.repl.UpstreamLink up = node.upstream();
-        if (node.isReplica() && up != null) {
-            // the replica's fields, in Redis 7.0's order (genRedisInfoString)
-            s.field("master_host", up.masterHost())
-                    .field("master_port", up.masterPort())
-                    .field("master_link_status", up.linkUp() ? "up" : "down")
-                    .field("master_last_io_seconds_ago", up.lastIoSecondsAgo())
-                    .field("master_sync_in_progress", up.syncInProgress() ? 1 : 0)
-                    .field("slave_read_repl_offset", up.readReplOffset())
-                    .field("slave_repl_offset", up.replOffset());
-            if (up.syncInProgress()) {
-                long total = up.syncTotalBytes(), read = up.syncReadBytes();
-                s.field("master_sync_total_bytes", total)
-                        .field("master_sync_read_bytes", read)
-                        .field("master_sync_left_bytes", total - read)
-                        .fixed2("master_sync_perc", total <= 0 ? 0 : read * 100.0 / total)
-                        .field("master_sync_last_io_seconds_ago", up.syncLastIoSecondsAgo());
-            }
-            if (!up.linkUp()) s.field("master_link_down_since_seconds", up.linkDownSinceSeconds());
-            s.field("slave_priority", node.config().getLong("replica-priority"))
-                    .field("slave_read_only", node.config().getBool("replica-read-only") ? 1 : 0)
-                    .field("replica_announced", node.config().getBool("replica-announced") ? 1 : 0);
-            for (var e : up.extraInfo().entrySet()) s.field(e.getKey(), e.getValue());
-        }
-        var master = node.master();
-        java.util.List<String> replicas = master.infoLines();
-        s.field("connected_slaves", replicas.size());
-        for (String line : replicas) s.raw(line + "\r\n");
-        var backlog = master.backlog();
-        boolean active = backlog != null && master.backlogActive();
-        long first = active ? backlog.firstOffset() : 0;
-        s.field("master_failover_state", io.meridian.node.repl.replica.Failover.of(node).infoState())
-                .field("master_replid", stream.replid())
-                .field("master_replid2", stream.replid2())
-                .field("master_repl_offset", stream.offset())
-                .field("second_repl_offset", stream.secondReplOffset())
-                .field("repl_backlog_active", active ? 1 : 0)
-                .field("repl_backlog_size", master.backlogSize())
-                // Redis counts offsets from 1: the first byte held is first + 1
-                .field("repl_backlog_first_byte_offset", active ? first + 1 : 0)
-                .field("repl_backlog_histlen", active ? stream.offset() - first : 0);
+        io.meridian.node.repl.ReplicationInfo.write(node, s);
     }
 
     private void cpu(Section s) {

@@ -303,6 +303,11 @@ public final class ReplicationLog implements AutoCloseable {
      * Returns the bytes dropped.
      */
     public long trim(long maxBytes, long ttlMillis, long now) {
+        return trim(maxBytes, ttlMillis, now, Long.MAX_VALUE);
+    }
+
+    /** {@link #trim(long, long, long)} that also keeps every record from keepFrom on (a reader still needs them). */
+    public long trim(long maxBytes, long ttlMillis, long now, long keepFrom) {
         lock.readLock().lock();
         try {
             if (closed) return 0;
@@ -325,6 +330,7 @@ public final class ReplicationLog implements AutoCloseable {
                 LogMeta m = current;
                 long floor = m == null ? -1 : m.recoveryPoint();
                 if (floor >= 0 && floor < last) cut = Math.min(cut, recordStartAt(it, floor));
+                if (keepFrom < last) cut = Math.min(cut, recordStartAt(it, Math.max(first, keepFrom)));
             }
             if (cut <= first) return 0;
             final long to = cut;

@@ -37,6 +37,8 @@ public final class WriteAheadLog {
     /** Set by close(): turns and crons that were already scheduled do nothing. */
     private volatile boolean closed;
     private LogRecovery.Result recovery;
+    /** The oldest offset a reader still needs (replicas catching up after a full sync): trimming keeps it. */
+    private volatile java.util.function.LongSupplier retention = () -> Long.MAX_VALUE;
 
     private WriteAheadLog(Node node, ReplicationLog log) {
         this.node = node;
@@ -212,7 +214,8 @@ public final class WriteAheadLog {
 
     private void trim() {
         Config c = node.config();
-        long dropped = log.trim(c.getLong("repl-backlog-size"), c.getLong("repl-backlog-ttl") * 1000, node.clock().millis());
+        long dropped = log.trim(c.getLong("repl-backlog-size"), c.getLong("repl-backlog-ttl") * 1000, node.clock().millis(),
+                retention.getAsLong());
         if (dropped > 0) LOG.debug("Replication log trimmed {} bytes; now {}..{}", dropped, log.firstOffset(), log.lastOffset());
     }
 
@@ -273,6 +276,14 @@ public final class WriteAheadLog {
     public LogReader read(long offset) {
         if (node.loop().inEventLoop() && failure == null) appender.flush();
         return log.read(offset);
+    }
+
+    /**
+     * Sets who says the oldest offset still to be read (Long.MAX_VALUE for none): trimming,
+     * by size or age, never drops it. Called from the log's background thread.
+     */
+    public void setRetention(java.util.function.LongSupplier oldestNeeded) {
+        this.retention = oldestNeeded;
     }
 
     /** A durable snapshot of the dataset at offset exists (the RDB writer calls this after its rename). */

@@ -101,6 +101,9 @@ public final class Client {
     public List<byte[][]> propagateAs;
     public boolean preventPropagation;
 
+    /** The stream offset after this client's last propagated write: what WAIT and WAITAOF wait for. */
+    public long woff;
+
     /** The connection's role for CLIENT LIST flags: normal (N), replica (S), master (M), monitor (O). */
     public char kind = 'N';
 
@@ -405,8 +408,20 @@ public final class Client {
         }
     }
 
+    /** Replies not sent yet: buffered, or held for the replication log (SYNC refuses to start then). */
+    public boolean hasPendingReplies() {
+        return (out != null && out.readableBytes() > 0) || held != null;
+    }
+
     /** Sends what has accumulated (or holds it until the log secures the writes it follows). */
     public void flush() {
+        if (kind == 'S' && out != null && out.readableBytes() > 0) {
+            // a replica link carries the stream only: a reply means a rogue replica (Redis drops it)
+            out.release();
+            out = null;
+            node.master().replicaReplied(this);
+            return;
+        }
         ByteBuf b = out;
         if (b == null) {
             // nothing to send (CLIENT REPLY OFF): close now, unless replies still wait for the log

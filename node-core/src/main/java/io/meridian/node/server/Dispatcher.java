@@ -241,6 +241,7 @@ public final class Dispatcher {
         long start = System.nanoTime();
         int dbAtStart = c.dbIndex;
         long errorsBefore = node.stats().totalErrorReplies;
+        long offsetBefore = node.stream().offset();
         try {
             boolean outerCall = inCall;
             inCall = true;
@@ -284,6 +285,8 @@ public final class Dispatcher {
             flushPropagation();
             noMultiWrap = false;
         }
+        // Redis's c->woff: the stream offset right after this client's last propagated write (WAIT)
+        if (node.stream().offset() != offsetBefore) c.woff = node.stream().offset();
     }
 
     /** AUTH and HELLO AUTH passwords never reach the slow log. */

@@ -20,6 +20,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * at once.
  */
 class CommandTableGuardTest {
+    /** Commands Meridian has beyond Redis 7.0.15 (checked by their own tests): WAITAOF is Redis 7.2's. */
+    private static final java.util.Set<String> BEYOND_7_0 = java.util.Set.of("waitaof");
     /** Fields compared: 1 arity, 2 flags, 3 first key, 4 last key, 5 step, 6 ACL categories, 7 tips, 8 key specs. */
     private static final String[] FIELDS = {"name", "arity", "flags", "first key", "last key", "key step", "acl categories",
             "tips", "key specs"};
@@ -36,6 +38,7 @@ class CommandTableGuardTest {
             for (Map.Entry<String, List<?>> e : mine.entrySet()) {
                 List<?> expected = real.get(e.getKey());
                 if (expected == null) {
+                    if (BEYOND_7_0.contains(e.getKey())) continue;
                     mismatches.add(e.getKey() + ": not a Redis 7.0.15 command");
                     continue;
                 }

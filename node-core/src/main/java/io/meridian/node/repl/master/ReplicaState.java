@@ -1,17 +1,18 @@
 package io.meridian.node.repl.master;
 
 /**
- * Where a replica connection is in its life on the master, in order (Redis's SLAVE_STATE_*).
- * The names are what INFO replication prints in slaveN:...,state=.
+ * Where a replica connected to this node stands, in order (Redis's SLAVE_STATE_* of
+ * server.h). The name INFO replication shows is Redis's: both waiting states read
+ * "wait_bgsave".
  */
 public enum ReplicaState {
-    /** Asked for a full sync; its snapshot has not started. */
+    /** Asked for a full sync; waits for a snapshot to start (diskless delay, or one with a socket target running). */
     WAIT_BGSAVE_START("wait_bgsave"),
-    /** Its snapshot is being taken (disk-backed: to a file first). */
+    /** +FULLRESYNC sent; the snapshot is being made (disk target) or streamed to it (diskless). */
     WAIT_BGSAVE_END("wait_bgsave"),
-    /** The RDB is being sent. */
+    /** Receiving the snapshot file ($len framing). */
     SEND_BULK("send_bulk"),
-    /** Receiving the stream. */
+    /** Has the dataset; receives the stream (from the backlog while behind, then live). */
     ONLINE("online");
 
     private final String infoName;
@@ -20,7 +21,13 @@ public enum ReplicaState {
         this.infoName = infoName;
     }
 
+    /** The state= word of INFO replication's slaveN lines. */
     public String infoName() {
         return infoName;
+    }
+
+    /** Before the replica holds a full dataset (a full sync is under way). */
+    public boolean inFullSync() {
+        return compareTo(ONLINE) < 0;
     }
 }
