@@ -296,7 +296,7 @@ public final class KafkaUpstream implements UpstreamLink {
         stopped = true;
         promotedEpoch = epoch + 1;
         setState(State.STOPPED, "replication stopped");
-        wakeFetcher();
+        wakeFetcher(true);
         if (master != null) {
             Client m = master;
             master = null;
@@ -343,14 +343,15 @@ public final class KafkaUpstream implements UpstreamLink {
         lastError = error;
         LOG.warn("Kafka replica stopped: {}", error);
         setState(s, error);
-        wakeFetcher();
+        wakeFetcher(true);
     }
 
-    private void wakeFetcher() {
+    /** Ends the fetcher's poll; {@code interrupt} also ends its sleeps and waits (stop, not a reload). */
+    private void wakeFetcher(boolean interrupt) {
         KafkaConsumer<byte[], byte[]> c = consumer;
         if (c != null) c.wakeup();
         Thread t = fetcher;
-        if (t != null && t != Thread.currentThread()) t.interrupt();
+        if (interrupt && t != null && t != Thread.currentThread()) t.interrupt();
     }
 
     private long now() {
@@ -648,7 +649,7 @@ public final class KafkaUpstream implements UpstreamLink {
                 LOG.warn("Kafka replica: at Kafka offset {}: {}", it.kafkaOffset(), d.detail());
                 reloadReplid = d.replid();
                 setState(State.WAITING_SNAPSHOT, d.detail());
-                wakeFetcher();
+                wakeFetcher(false);
                 return false;
             }
             case APPLY -> {
@@ -689,6 +690,6 @@ public final class KafkaUpstream implements UpstreamLink {
         long at = replOffset();
         LOG.info("Kafka replica: point in time reached ({}): the dataset is the stream up to offset {}; nothing more is applied", target(), at);
         setState(State.AT_TARGET, "point in time reached");
-        wakeFetcher();
+        wakeFetcher(true);
     }
 }

@@ -45,13 +45,19 @@ final class TestBridge implements AutoCloseable {
     private final List<StreamRecord> published = new ArrayList<>();
     private final Thread thread;
     private final ReplicationStream.Listener listener;
-    volatile long epoch = 1;
+    volatile long epoch;
     private volatile boolean hold;
     private volatile boolean closed;
     private volatile long publishedEnd = -1;
     private volatile Throwable failure;
 
     TestBridge(Node source, String bootstrap, String cluster) {
+        this(source, bootstrap, cluster, 1);
+    }
+
+    /** A bridge that stamps its records with this region epoch (a promoted region's bridge: one more). */
+    TestBridge(Node source, String bootstrap, String cluster, long epoch) {
+        this.epoch = epoch;
         this.source = source;
         this.bootstrap = bootstrap;
         this.layout = new TopicLayout("meridian", cluster);
@@ -108,6 +114,11 @@ final class TestBridge implements AutoCloseable {
     /** The records published so far, in order. */
     synchronized List<StreamRecord> published() {
         return new ArrayList<>(published);
+    }
+
+    /** Why the publishing thread stopped (fenced by another bridge), or null. */
+    Throwable failure() {
+        return failure;
     }
 
     long publishedEnd() {
