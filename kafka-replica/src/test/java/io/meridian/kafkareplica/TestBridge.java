@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class TestBridge implements AutoCloseable {
     /** One slice of the source's stream, as its listener saw it. */
-    record Slice(String replid, long start, int db, byte[] data) {}
+    record Slice(String replid, long start, int db, byte[] data, long at) {}
 
     static final int MAX_PAYLOAD = 256 * 1024;
 
@@ -46,6 +46,8 @@ final class TestBridge implements AutoCloseable {
     private final Thread thread;
     private final ReplicationStream.Listener listener;
     volatile long epoch;
+    /** Publishes a slice only once it is this old: a bridge that lags. */
+    volatile long delayMillis;
     private volatile boolean hold;
     private volatile boolean closed;
     private volatile long publishedEnd = -1;
@@ -70,14 +72,14 @@ final class TestBridge implements AutoCloseable {
         probe = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         ReplicationStream s = source.stream();
         listener = (start, data) -> {
-            if (data.length > 0) queue.add(new Slice(s.replid(), start, Math.max(0, s.streamDb()), data));
+            if (data.length > 0) queue.add(new Slice(s.replid(), start, Math.max(0, s.streamDb()), data, System.nanoTime()));
         };
         hold = true;
         onCommandThread(() -> s.addListener(listener));
         thread = new Thread(this::run, "test-bridge-" + cluster);
         thread.setDaemon(true);
         thread.start();
-        snapshot();
+        publishedEnd = snapshot().replOffset();
         hold = false;
     }
 
@@ -88,11 +90,14 @@ final class TestBridge implements AutoCloseable {
                 synchronized (this) {
                     if (!hold && !queue.isEmpty()) {
                         List<Slice> slices = new ArrayList<>();
-                        queue.drainTo(slices, 200);
+                        long ripe = System.nanoTime() - delayMillis * 1_000_000L;
+                        for (Slice head; slices.size() < 200 && (head = queue.peek()) != null && head.at() <= ripe; ) slices.add(queue.poll());
                         List<StreamRecord> records = new ArrayList<>();
                         for (Slice sl : slices) records.addAll(StreamRecord.split(sl.replid(), sl.start(), sl.db(), epoch, sl.data(), MAX_PAYLOAD));
-                        publish(records);
-                        busy = true;
+                        if (!records.isEmpty()) {
+                            publish(records);
+                            busy = true;
+                        }
                     }
                 }
                 if (!busy) Thread.sleep(2);
