@@ -1,6 +1,22 @@
 package io.meridian.node.repl.master;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.meridian.node.keyspace.Keyspace;
+import io.meridian.node.rdb.RdbLoader;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import redis.clients.jedis.Transaction;
 
 import java.util.Random;
@@ -161,5 +177,152 @@ final class ReplTesting {
             if (i % 10_000 == 9_999) p.sync();
         }
         p.sync();
+    }
+
+    /** Captures the node's log lines ("meridian" logger) while open. */
+    static final class LogCapture implements AutoCloseable {
+        private final Logger logger = (Logger) LoggerFactory.getLogger("meridian");
+        private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+        LogCapture() {
+            appender.start();
+            logger.addAppender(appender);
+        }
+
+        List<String> lines() {
+            synchronized (appender) {
+                List<String> out = new ArrayList<>();
+                for (ILoggingEvent e : appender.list) out.add(e.getFormattedMessage());
+                return out;
+            }
+        }
+
+        long count(String fragment) {
+            return lines().stream().filter(l -> l.contains(fragment)).count();
+        }
+
+        void await(String fragment) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (count(fragment) == 0) {
+                if (System.currentTimeMillis() > deadline) fail("no log line with '" + fragment + "' in:\n" + String.join("\n", lines()));
+                Thread.sleep(20);
+            }
+        }
+
+        @Override
+        public void close() {
+            logger.detachAppender(appender);
+        }
+    }
+
+    /** A replica spoken by hand: the handshake, the RDB payload in either framing, the stream bytes. */
+    static final class FakeReplica implements AutoCloseable {
+        final Socket socket;
+        final DataInputStream in;
+        final OutputStream out;
+
+        FakeReplica(String host, int port) throws IOException {
+            socket = new Socket(host, port);
+            socket.setSoTimeout(30_000);
+            in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16));
+            out = socket.getOutputStream();
+        }
+
+        void send(String... args) throws IOException {
+            StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
+            for (String a : args) b.append('$').append(a.getBytes(StandardCharsets.ISO_8859_1).length).append("\r\n").append(a).append("\r\n");
+            out.write(b.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+
+        /** One line without its CRLF (keep-alive newlines included: they read as ""). */
+        String line() throws IOException {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            int c;
+            while ((c = in.read()) >= 0 && c != '\n') b.write(c);
+            if (c < 0) throw new IOException("connection closed");
+            String s = b.toString(StandardCharsets.ISO_8859_1);
+            return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+        }
+
+        /** The next line that is not a keep-alive newline. */
+        String reply() throws IOException {
+            String l;
+            do {
+                l = line();
+            } while (l.isEmpty());
+            return l;
+        }
+
+        /** Sends the handshake and PSYNC; returns the PSYNC reply line. */
+        String psync(int listeningPort, boolean eof, String replid, long offset) throws IOException {
+            send("REPLCONF", "listening-port", Integer.toString(listeningPort));
+            if (!reply().equals("+OK")) throw new IOException("REPLCONF listening-port refused");
+            send(eof ? new String[]{"REPLCONF", "capa", "eof", "capa", "psync2"} : new String[]{"REPLCONF", "capa", "psync2"});
+            if (!reply().equals("+OK")) throw new IOException("REPLCONF capa refused");
+            send("PSYNC", replid, Long.toString(offset));
+            return reply();
+        }
+
+        /** The RDB after +FULLRESYNC: $EOF:<mark> framing (the mark is returned as the second element) or $len. */
+        Object[] rdb() throws IOException {
+            String head = reply();
+            if (!head.startsWith("$")) throw new IOException("not a payload header: " + head);
+            if (head.startsWith("$EOF:")) {
+                String mark = head.substring(5);
+                if (mark.length() != 40) throw new IOException("EOF mark of " + mark.length() + " chars");
+                byte[] m = mark.getBytes(StandardCharsets.ISO_8859_1);
+                ByteArrayOutputStream b = new ByteArrayOutputStream();
+                while (true) {
+                    b.write(in.readUnsignedByte());
+                    int n = b.size();
+                    if (n >= 40 && java.util.Arrays.equals(b.toByteArray(), n - 40, n, m, 0, 40)) {
+                        byte[] all = b.toByteArray();
+                        return new Object[]{java.util.Arrays.copyOf(all, n - 40), mark};
+                    }
+                }
+            }
+            int len = Integer.parseInt(head.substring(1));
+            byte[] body = new byte[len];
+            in.readFully(body);
+            return new Object[]{body, null};
+        }
+
+        /** Reads exactly n stream bytes. */
+        String stream(int n) throws IOException {
+            byte[] b = new byte[n];
+            in.readFully(b);
+            return new String(b, StandardCharsets.ISO_8859_1);
+        }
+
+        /** Whether the server closed the connection within the time. */
+        boolean closedByServer(int ms) {
+            try {
+                socket.setSoTimeout(ms);
+                while (true) {
+                    if (in.read() < 0) return true;
+                }
+            } catch (IOException e) {
+                return e instanceof java.net.SocketException;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /** Loads an RDB payload and returns how many keys it held. */
+    static long keysIn(byte[] rdb) throws IOException {
+        Keyspace ks = new Keyspace(16, java.time.Clock.systemUTC());
+        RdbLoader.Result r = RdbLoader.load(new ByteArrayInputStream(rdb), ks, -1, true);
+        return r.keysLoaded;
+    }
+
+    static String cmd(String... args) {
+        StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String a : args) b.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
+        return b.toString();
     }
 }
