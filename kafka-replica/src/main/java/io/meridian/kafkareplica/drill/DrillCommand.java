@@ -17,6 +17,10 @@ public final class DrillCommand {
 
     /** The exit status; the report goes to out (the table, or JSON with --json), progress to err. */
     public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (args.contains("-h") || args.contains("--help")) {
+            out.println(DrillOptions.USAGE);
+            return 0;
+        }
         DrillOptions o;
         try {
             o = DrillOptions.parse(args, env);
