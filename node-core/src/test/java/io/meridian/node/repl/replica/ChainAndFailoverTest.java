@@ -45,12 +45,20 @@ class ChainAndFailoverTest {
              RespClient t = new RespClient(top.host(), top.port());
              TestNode mid = TestNode.start("--replicaof", top.host(), Integer.toString(top.port()));
              RespClient m = new RespClient(mid.host(), mid.port());
-             RealRedis sub = RealRedis.start("--replicaof", mid.host(), Integer.toString(mid.port()));
-             RespClient s = new RespClient(sub.host(), sub.port());
              RealRedis sibling = RealRedis.start("--replicaof", top.host(), Integer.toString(top.port()));
              RespClient b = new RespClient(sibling.host(), sibling.port())) {
             new Workload(t, 61).base("c", 1500);
             new Workload(t, 62).churn("c", 500);
+            // the top's stream is in db 15 when the bottom syncs from the middle: the middle's RDB
+            // must say so (repl-stream-db), as the relayed stream names no database until it changes
+            t.call("SELECT", "15");
+            t.call("SET", "last", "x");
+            awaitSynced(t, m);
+            RealRedis sub = RealRedis.start("--replicaof", mid.host(), Integer.toString(mid.port()));
+            try (sub; RespClient s = new RespClient(sub.host(), sub.port())) {
+            awaitSynced(m, s);
+            t.call("SET", "after-the-sync", "in db 15");
+            t.call("SELECT", "0");
             awaitSynced(t, m);
             awaitSynced(m, s);
             awaitSynced(t, b);
@@ -90,6 +98,7 @@ class ChainAndFailoverTest {
             Object after = m.call("DEBUG", "DIGEST");
             assertEquals(after, s.call("DEBUG", "DIGEST"));
             assertEquals(after, b.call("DEBUG", "DIGEST"));
+            }
         }
     }
 
