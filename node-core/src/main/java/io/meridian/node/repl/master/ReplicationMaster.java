@@ -294,8 +294,10 @@ public final class ReplicationMaster implements ReplicationStream.Listener {
         ReplicationStream st = node.stream();
         long offset = st.offset();
         int db = Math.max(0, st.streamDb());
-        // the writes after the image start with a SELECT, whatever db the replica's link assumes
-        st.forceSelect();
+        // the writes after the image start with a SELECT, whatever db the replica's link assumes;
+        // a replica relays its master's stream verbatim (no SELECT of its own to send): its image
+        // names the db that stream is in, and stays right for the next image
+        if (!node.isReplica()) st.forceSelect();
         Path file = target == FullSync.Target.DISK
                 ? Path.of(config.getString("dir")).resolve("replica-sync-" + ProcessHandle.current().pid() + "-" + (++syncSeq) + ".rdb")
                 : null;
