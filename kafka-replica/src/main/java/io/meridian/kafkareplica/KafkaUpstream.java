@@ -128,6 +128,8 @@ public final class KafkaUpstream implements UpstreamLink {
 
     // ---- fetcher thread (read by INFO) -------------------------------------------------------
     private volatile String snapshotId;
+    /** How following started: "snapshot" (loaded) or "resumed" (the node's own data continued it). */
+    private volatile String startedFrom = "";
     private volatile long snapshotSize = -1;
     private volatile long snapshotLoaded;
     private volatile long fetchPosition = -1;
@@ -252,6 +254,7 @@ public final class KafkaUpstream implements UpstreamLink {
         m.put("kafka_bootstrap_servers", settings.bootstrap());
         m.put("kafka_stream_topic", settings.layout().streamTopic());
         m.put("kafka_snapshot", snapshotId == null ? "" : snapshotId);
+        m.put("kafka_started_from", startedFrom);
         m.put("kafka_consumed_offset", lastAppliedKafkaOffset + 1);
         m.put("kafka_end_offset", endOffset);
         long lagRecords = lagRecords();
@@ -380,6 +383,7 @@ public final class KafkaUpstream implements UpstreamLink {
                 node.execute(() -> fail(State.FAILED, why));
             }
         } finally {
+            Thread.interrupted(); // a stop's interrupt must not cut the consumer's clean close short
             KafkaConsumer<byte[], byte[]> c = consumer;
             consumer = null;
             if (c != null) c.close(Duration.ofSeconds(5));
@@ -439,6 +443,7 @@ public final class KafkaUpstream implements UpstreamLink {
             long resumeAt = s.offset();
             LOG.info("Kafka replica: the local dataset is at offset {} of replid {}: resuming from Kafka offset {} without loading snapshot {}",
                     resumeAt, m.replid(), m.streamKafkaOffset(), snapshotId);
+            startedFrom = "resumed";
             CompletableFuture<Void> done = new CompletableFuture<>();
             node.execute(() -> {
                 startApplying(m.replid(), resumeAt, s.streamDb());
@@ -573,7 +578,9 @@ public final class KafkaUpstream implements UpstreamLink {
             // stopped, or a reload asked for
         } finally {
             consumer = null;
+            boolean interrupted = Thread.interrupted();
             c.close(Duration.ofSeconds(5));
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 
@@ -592,7 +599,19 @@ public final class KafkaUpstream implements UpstreamLink {
         WriteAheadLog w = node.wal();
         if (w != null) s.append(EMPTY); // the log restarts at the snapshot's offset
         startApplying(m.replid(), m.replOffset(), db);
+        startedFrom = "snapshot";
         LOG.info("Kafka replica: dataset of snapshot {} in use, {} keys", snapshotId, node.keyspace().totalKeys());
+        if (w != null && !settings.pointInTime()) {
+            // an RDB at the snapshot's offset under the replication log: a restart continues from its own data
+            try {
+                node.persistence().bgsave().exceptionally(e -> {
+                    LOG.warn("Kafka replica: saving the loaded snapshot failed ({}): a restart loads it from Kafka again", e.getMessage());
+                    return null;
+                });
+            } catch (IllegalStateException busy) {
+                LOG.info("Kafka replica: a background save is already running; the next one records the loaded snapshot");
+            }
+        }
         if (settings.atOffset() >= 0 && m.replOffset() >= settings.atOffset()) targetReached();
     }
 

@@ -209,6 +209,31 @@ class KafkaReplicaTest {
         }
     }
 
+    @Test
+    void aRestartedReplicaContinuesFromItsOwnData() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("kafka-replica-restart");
+        try (TestNode src = TestNode.start(); Jedis a = jedis(src)) {
+            dataset(a, "zero", 100); // in the snapshot
+            TestBridge bridge = new TestBridge(src.node(), kafka.bootstrapServers(), "restart");
+            dataset(a, "one", 100);
+            bridge.flush();
+            try (TestNode r = replica(kafka, "restart", "--dir", dir.toString()); Jedis b = jedis(r)) {
+                converge(a, b);
+                assertEquals("snapshot", info(b, "replication").get("kafka_started_from"));
+                waitFor("the loaded snapshot saved", () -> java.nio.file.Files.exists(dir.resolve("dump.rdb")));
+            }
+            dataset(a, "two", 100);
+            bridge.flush();
+            try (TestNode r = replica(kafka, "restart", "--dir", dir.toString()); Jedis b = jedis(r)) {
+                converge(a, b);
+                assertEquals(digest(a), digest(b));
+                // its RDB (saved after the snapshot loaded) and replication log continued the history: no reload
+                assertEquals("resumed", info(b, "replication").get("kafka_started_from"));
+            }
+            bridge.close();
+        }
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);
