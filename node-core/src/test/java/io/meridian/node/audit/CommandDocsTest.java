@@ -38,6 +38,8 @@ class CommandDocsTest {
             for (Map.Entry<String, Map<String, Object>> e : mine.entrySet()) {
                 Map<String, Object> want = real.get(e.getKey());
                 if (want == null) {
+                    // WAITAOF is Redis 7.2's, offered ahead of the 7.0.15 reference (issue 3 of 5, item 6)
+                    if (e.getKey().equals("waitaof")) continue;
                     bad.add(e.getKey() + ": not a Redis command");
                     continue;
                 }

@@ -98,7 +98,7 @@ class KeyspaceNotificationsTest {
                     c("HDEL", "h", "zz"), c("HDEL", "h", "a", "b"), c("HDEL", "h", "c", "d"),
                     c("SADD", "s", "a", "b", "c"), c("SADD", "s", "a"), c("SREM", "s", "zz"), c("SREM", "s", "a"),
                     c("SMOVE", "s", "t", "b"), c("SMOVE", "s", "t", "c"), c("SMOVE", "t", "t", "b"),
-                    c("SADD", "u", "1", "2", "3"), c("SPOP", "u"), c("SPOP", "u", "0"), c("SPOP", "u", "5"),
+                    c("SADD", "u", "1"), c("SPOP", "u"), c("SADD", "u", "1", "2", "3"), c("SPOP", "u", "0"), c("SPOP", "u", "5"),
                     c("SADD", "v", "1"), c("SPOP", "v"),
                     c("SADD", "w1", "1", "2"), c("SADD", "w2", "2", "3"), c("SINTERSTORE", "x", "w1", "w2"),
                     c("SUNIONSTORE", "x", "w1", "w2"), c("SDIFFSTORE", "x", "w1", "w1"), c("SINTERSTORE", "x", "w1", "none"),
