@@ -33,6 +33,8 @@ public final class ReplicaSession {
     /** Snapshot file bytes read per write. */
     private static final int FILE_CHUNK = 256 * 1024;
     /** The socket buffer a catching-up replica may fill before the pump waits for it to drain. */
+    /** A caught-up replica goes live only with at most this much unsent in its socket buffer. */
+    private static final long LIVE_ENTRY = 64 * 1024;
     private static final WriteBufferWaterMark MARKS = new WriteBufferWaterMark(1 << 20, 4 << 20);
 
     final ReplicationMaster master;
@@ -203,6 +205,9 @@ public final class ReplicaSession {
                 if (reader == null) {
                     long streamEnd = master.node().stream().offset();
                     if (position >= streamEnd) {
+                        // live only once the socket drained: a replica still loading its snapshot reads nothing,
+                        // and what it owes stays in the log rather than in memory (the cron pumps again)
+                        if (socketBacklog() > LIVE_ENTRY) break;
                         live = true;
                         master.wentLive(this);
                         break;

@@ -31,8 +31,16 @@ class RealReplicaTest {
         fullThenPartial("yes");
     }
 
-    private void fullThenPartial(String diskless) throws Exception {
-        try (TestNode node = TestNode.start("--repl-diskless-sync", diskless, "--repl-diskless-sync-delay", "1");
+    @Test
+    void memoryBacklogFullSyncThenPartialResync() throws Exception {
+        // repl-log-enabled no: the backlog is the in-memory ring, kept past its size while the replica reads it
+        fullThenPartial("yes", "--repl-log-enabled", "no");
+    }
+
+    private void fullThenPartial(String diskless, String... more) throws Exception {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--repl-diskless-sync", diskless, "--repl-diskless-sync-delay", "1"));
+        args.addAll(java.util.List.of(more));
+        try (TestNode node = TestNode.start(args.toArray(new String[0]));
              Jedis m = new Jedis(node.host(), node.port(), 30_000)) {
             fill(m, 30_000);
             try (ReplTesting.Writer w = new ReplTesting.Writer(node.host(), node.port(), true)) {
