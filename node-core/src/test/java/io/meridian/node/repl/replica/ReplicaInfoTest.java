@@ -50,6 +50,7 @@ class ReplicaInfoTest {
             await("the real replica to catch up", 60_000, () -> info(real, "replication").get("slave_repl_offset")
                     .equals(info(m1, "replication").get("master_repl_offset")), null);
             compare(real, ours, "link up");
+            assertEquals(real.call("ROLE"), ours.call("ROLE"), "ROLE: slave, master host and port, connected, offset");
             long io = Long.parseLong(info(ours, "replication").get("master_last_io_seconds_ago"));
             assertTrue(io >= 0 && io <= 10, "master_last_io_seconds_ago " + io);
 
@@ -62,6 +63,22 @@ class ReplicaInfoTest {
             assertTrue(down >= 0 && down < 60, "master_link_down_since_seconds " + down);
         } finally {
             r1.close();
+        }
+    }
+
+    @Test
+    void theMasterListsTheReplicaAtItsAnnouncedAddress() {
+        try (RealRedis r1 = RealRedis.start();
+             RespClient m1 = new RespClient(r1.host(), r1.port());
+             TestNode meridian = TestNode.start("--replicaof", r1.host(), Integer.toString(r1.port()),
+                     "--replica-announce-ip", "10.9.8.7", "--replica-announce-port", "7777")) {
+            m1.call("SET", "k", "v");
+            awaitCaughtUp(m1, meridian.node());
+            await("the master's view of its replica", 30_000, () -> String.valueOf(info(m1, "replication").get("slave0"))
+                    .startsWith("ip=10.9.8.7,port=7777,state=online,"), () -> info(m1, "replication").toString());
+            // ROLE on the master lists it the same way
+            Object role = m1.call("ROLE");
+            assertEquals("10.9.8.7", ((java.util.List<?>) ((java.util.List<?>) ((java.util.List<?>) role).get(2)).get(0)).get(0));
         }
     }
 }
