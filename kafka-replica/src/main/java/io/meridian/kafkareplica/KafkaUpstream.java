@@ -299,7 +299,7 @@ public final class KafkaUpstream implements UpstreamLink {
         stopped = true;
         promotedEpoch = epoch + 1;
         setState(State.STOPPED, "replication stopped");
-        wakeFetcher(true);
+        wakeFetcher();
         if (master != null) {
             Client m = master;
             master = null;
@@ -346,15 +346,13 @@ public final class KafkaUpstream implements UpstreamLink {
         lastError = error;
         LOG.warn("Kafka replica stopped: {}", error);
         setState(s, error);
-        wakeFetcher(true);
+        wakeFetcher();
     }
 
-    /** Ends the fetcher's poll; {@code interrupt} also ends its sleeps and waits (stop, not a reload). */
-    private void wakeFetcher(boolean interrupt) {
+    /** Ends the fetcher's poll (its sleeps and waits check {@link #stopped} and the state themselves). */
+    private void wakeFetcher() {
         KafkaConsumer<byte[], byte[]> c = consumer;
         if (c != null) c.wakeup();
-        Thread t = fetcher;
-        if (interrupt && t != null && t != Thread.currentThread()) t.interrupt();
     }
 
     private long now() {
@@ -383,7 +381,6 @@ public final class KafkaUpstream implements UpstreamLink {
                 node.execute(() -> fail(State.FAILED, why));
             }
         } finally {
-            Thread.interrupted(); // a stop's interrupt must not cut the consumer's clean close short
             KafkaConsumer<byte[], byte[]> c = consumer;
             consumer = null;
             if (c != null) c.close(Duration.ofSeconds(5));
@@ -429,7 +426,7 @@ public final class KafkaUpstream implements UpstreamLink {
                 logged = true;
             }
             lastError = why;
-            Thread.sleep(1000);
+            for (int i = 0; i < 10 && !stopped; i++) Thread.sleep(100);
         }
         SnapshotStore.Manifest m = snap.manifest();
         snapshotId = m.replid() + ":" + m.replOffset();
@@ -565,7 +562,9 @@ public final class KafkaUpstream implements UpstreamLink {
                 if (targetKafkaOffset >= 0 && fetchPosition >= targetKafkaOffset) targetReached = true;
                 if (!batch.isEmpty()) {
                     int permits = Math.min(bytes, MAX_IN_FLIGHT);
-                    inFlight.acquire(permits);
+                    while (!inFlight.tryAcquire(permits, 100, TimeUnit.MILLISECONDS)) {
+                        if (stopped || state.ended()) return;
+                    }
                     recordsQueued += batch.size();
                     node.execute(() -> applyBatch(batch, permits));
                 }
@@ -578,9 +577,7 @@ public final class KafkaUpstream implements UpstreamLink {
             // stopped, or a reload asked for
         } finally {
             consumer = null;
-            boolean interrupted = Thread.interrupted();
             c.close(Duration.ofSeconds(5));
-            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 
@@ -668,7 +665,7 @@ public final class KafkaUpstream implements UpstreamLink {
                 LOG.warn("Kafka replica: at Kafka offset {}: {}", it.kafkaOffset(), d.detail());
                 reloadReplid = d.replid();
                 setState(State.WAITING_SNAPSHOT, d.detail());
-                wakeFetcher(false);
+                wakeFetcher();
                 return false;
             }
             case APPLY -> {
@@ -709,6 +706,6 @@ public final class KafkaUpstream implements UpstreamLink {
         long at = replOffset();
         LOG.info("Kafka replica: point in time reached ({}): the dataset is the stream up to offset {}; nothing more is applied", target(), at);
         setState(State.AT_TARGET, "point in time reached");
-        wakeFetcher(true);
+        wakeFetcher();
     }
 }
