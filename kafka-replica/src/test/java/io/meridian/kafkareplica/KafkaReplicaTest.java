@@ -98,6 +98,15 @@ class KafkaReplicaTest {
                     waitFor("lag to settle", () -> "0".equals(info(b, "replication").get("kafka_lag_records")),
                             () -> info(b, "replication").toString());
                     assertEquals("0", info(b, "replication").get("kafka_lag_bytes"));
+                    // health and metrics of the management port
+                    try (io.meridian.node.ops.ManagementServer ms = io.meridian.node.ops.ManagementServer.start(r.node(), -1, "127.0.0.1")) {
+                        String metrics = http(ms.port(), "/prometheus");
+                        assertTrue(metrics.contains("\nmeridian_kafka_following 1"), metrics);
+                        assertTrue(metrics.contains("\nmeridian_kafka_lag_bytes 0"), metrics);
+                        assertTrue(metrics.contains("\nmeridian_kafka_lag_records 0"), metrics);
+                        assertTrue(metrics.contains("\nmeridian_kafka_region_epoch 1"), metrics);
+                        assertTrue(http(ms.port(), "/health/readiness").contains("UP"));
+                    }
                 }
             }
         }
@@ -231,6 +240,17 @@ class KafkaReplicaTest {
                 assertEquals("resumed", info(b, "replication").get("kafka_started_from"));
             }
             bridge.close();
+        }
+    }
+
+    static String http(int port, String path) {
+        try {
+            var c = java.net.http.HttpClient.newHttpClient();
+            var r = c.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return r.body();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -270,6 +270,25 @@ public final class RedisMetrics implements MultiCollector {
         if (read != null && applied != null) {
             b.gauge("meridian_replica_unapplied_bytes", "Bytes received from the master and not yet applied", Labels.EMPTY, Math.max(0, read - applied));
         }
+        // a Kafka-sourced replica (replica-source kafka): its INFO replication extras
+        String kafkaState = s.get("kafka_state");
+        if (kafkaState != null) {
+            b.gauge("meridian_kafka_following", "1 while a Kafka-sourced replica follows its stream topic", Labels.EMPTY,
+                    kafkaState.equals("following") ? 1 : 0);
+            kafkaGauge(b, s, "kafka_lag_bytes", "meridian_kafka_lag_bytes", "Stream bytes the Kafka topic holds past what this replica applied");
+            kafkaGauge(b, s, "kafka_lag_records", "meridian_kafka_lag_records", "Stream topic records not yet applied");
+            kafkaGauge(b, s, "kafka_lag_seconds", "meridian_kafka_lag_seconds", "Seconds since the last applied record was produced, while records wait");
+            kafkaGauge(b, s, "kafka_region_epoch", "meridian_kafka_region_epoch", "Highest region epoch applied");
+            Double dup = value(s.get("kafka_duplicates_skipped"));
+            if (dup != null) b.counter("meridian_kafka_duplicates_skipped", "Stream records skipped as already applied", Labels.EMPTY, dup);
+            Double rej = value(s.get("kafka_epoch_rejected"));
+            if (rej != null) b.counter("meridian_kafka_epoch_rejected", "Stream records rejected for a lower region epoch", Labels.EMPTY, rej);
+        }
+    }
+
+    private static void kafkaGauge(Builder b, InfoSnapshot s, String field, String name, String help) {
+        Double v = value(s.get(field));
+        if (v != null) b.gauge(name, help, Labels.EMPTY, v);
     }
 
     /** The exporter's reading of an INFO value: ok/up/true = 1, err/down/fail/false = 0, else a number. */
