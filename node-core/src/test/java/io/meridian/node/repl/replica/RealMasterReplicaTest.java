@@ -70,7 +70,9 @@ class RealMasterReplicaTest {
                 new Workload(m, 3).churn("k", 300);
                 awaitCaughtUp(m, node);
                 assertEquals(m.call("DEBUG", "DIGEST"), r.call("DEBUG", "DIGEST"), "digest after the full sync");
-                assertEquals("1", info(redis(m), "stats").get("sync_full"));
+                // a FLUSHALL during a diskless transfer makes redis-server kill it (killRDBChild): the replica syncs again
+                String fullSyncs = info(m, "stats").get("sync_full");
+                assertTrue(Long.parseLong(fullSyncs) >= 1);
                 assertTrue(log.has("Full resync from master: "), log.lines().toString());
 
                 // the link dies; the replica comes back where it was
@@ -86,16 +88,12 @@ class RealMasterReplicaTest {
                         () -> info(m, "stats").toString() + " / " + link(node).state() + " " + link(node).lastError());
                 awaitCaughtUp(m, node);
                 assertEquals(m.call("DEBUG", "DIGEST"), r.call("DEBUG", "DIGEST"), "digest after the partial resync");
-                assertEquals("1", info(m, "stats").get("sync_full"), "no second full sync");
+                assertEquals(fullSyncs, info(m, "stats").get("sync_full"), "no full sync after the link was killed");
                 assertTrue(log.has("Successful partial resynchronization with master."));
                 // writes from clients are refused, reads served
                 assertEquals(new RespClient.Err("READONLY You can't write against a read only replica."), r.call("SET", "x", "1"));
             }
         }
-    }
-
-    private static RespClient redis(RespClient c) {
-        return c;
     }
 
     private static void join(Thread t) {
