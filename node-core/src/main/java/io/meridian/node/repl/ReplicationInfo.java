@@ -84,6 +84,8 @@ public final class ReplicationInfo {
         long age = b.oldestAgeMillis(node.clock().millis());
         s.field("repl_backlog_kind", b.kind())
                 .field("repl_backlog_oldest_age_seconds", age < 0 ? -1 : age / 1000);
+        String progress = m.fullSyncProgress();
+        if (progress != null) s.field("full_sync_in_progress", progress);
         id = 0;
         for (ReplicaSession r : replicas) {
             long lagBytes = r.state() == ReplicaState.ONLINE ? Math.max(0, stream.offset() - r.ackOffset()) : -1;

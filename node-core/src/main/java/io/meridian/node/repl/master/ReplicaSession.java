@@ -207,7 +207,11 @@ public final class ReplicaSession {
                     if (position >= streamEnd) {
                         // live only once the socket drained: a replica still loading its snapshot reads nothing,
                         // and what it owes stays in the log rather than in memory (the cron pumps again)
-                        if (socketBacklog() > LIVE_ENTRY) break;
+                        if (socketBacklog() > LIVE_ENTRY) {
+                            // try again as soon as the socket took what is queued
+                            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> schedulePump());
+                            return;
+                        }
                         live = true;
                         master.wentLive(this);
                         break;

@@ -81,6 +81,7 @@ public final class ReplicationMaster implements ReplicationStream.Listener {
     private int goodReplicas;
     private long lastSecondMillis;
     private long lastPingMillis;
+    private long lastProgressLogMillis;
     /** The replica side's answer to REPLCONF GETACK from its master. */
     private volatile Consumer<Client> getAckHandler;
     private boolean stopped;
@@ -123,6 +124,14 @@ public final class ReplicationMaster implements ReplicationStream.Listener {
     /** Replicas ONLINE with lag within min-replicas-max-lag (min_slaves_good_slaves). */
     public int goodReplicas() {
         return goodReplicas;
+    }
+
+    /** The snapshot being made for replicas now: "keys written/total,bytes,offset,target", or null (INFO). */
+    public String fullSyncProgress() {
+        FullSync fs = running;
+        if (fs == null || fs.snapshot == null) return null;
+        return "keys=" + fs.snapshot.keysWritten() + "/" + fs.snapshot.info().keys() + ",bytes=" + fs.snapshot.bytesWritten()
+                + ",offset=" + fs.offset + ",target=" + (fs.target == FullSync.Target.DISK ? "disk" : "sockets");
     }
 
     /** The same list under the name FAILOVER's wiring (ReplicaofCommands) reads. */
@@ -590,21 +599,24 @@ public final class ReplicationMaster implements ReplicationStream.Listener {
             return;
         }
         expectedNext = start + data.length;
-        if (liveCount == 0) return;
-        if (pending == null) {
-            pending = Unpooled.buffer(Math.max(256, data.length));
-            pendingStart = start;
+        if (liveCount > 0) {
+            if (pending == null) {
+                // one direct copy per turn, shared by every live replica's socket
+                pending = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(4096, data.length));
+                pendingStart = start;
+            }
+            pending.writeBytes(data);
         }
-        pending.writeBytes(data);
         if (!flushScheduled) {
             flushScheduled = true;
             node.loop().execute(this::flushLive);
         }
     }
 
-    /** End of a turn: every live replica gets the turn's bytes in one write. */
+    /** End of a turn: every live replica gets the turn's bytes in one write; catching-up ones read on. */
     private void flushLive() {
         flushScheduled = false;
+        for (ReplicaSession s : new ArrayList<>(replicas)) if (s.streaming && !s.live && !s.closed()) s.pump();
         ByteBuf chunk = pending;
         pending = null;
         if (chunk == null) return;
@@ -722,6 +734,14 @@ public final class ReplicationMaster implements ReplicationStream.Listener {
                 LOG.warn("Disconnecting timedout replica (full sync): {}", s.name());
                 drop(s, null);
             }
+        }
+        FullSync fs = running;
+        if (fs != null && fs.snapshot != null && now - lastProgressLogMillis >= 5000 && now - fs.startedMillis >= 5000) {
+            lastProgressLogMillis = now;
+            long total = Math.max(1, fs.snapshot.info().keys());
+            LOG.info("Full sync for {} replica(s) at offset {}: {}% ({} of {} keys, {} bytes, target {})", fs.sessions.size(), fs.offset,
+                    Math.min(100, fs.snapshot.keysWritten() * 100 / total), fs.snapshot.keysWritten(), fs.snapshot.info().keys(),
+                    fs.snapshot.bytesWritten(), fs.target.logName);
         }
         if (lastDisk != null && !lastDisk.reusable(node.stream().replid(), backlog.firstOffset())) {
             retire(lastDisk);
