@@ -10,6 +10,11 @@ public final class DrBridgeApplication {
             System.out.println("Meridian dr-bridge v=" + io.meridian.node.Node.VERSION + " java=" + System.getProperty("java.version"));
             System.exit(0);
         }
+        if (args.length > 0 && args[0].equals("demo")) {
+            // bin/meridian demo: two regions on this machine (Demo)
+            Demo.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("drill")) {
             // bin/meridian drill: the DR drill (kafka-replica module)
             io.meridian.kafkareplica.drill.DrillCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
