@@ -34,10 +34,11 @@ import java.util.concurrent.TimeUnit;
  * same offsets), so a replica of region A's master with a relay is a bridge in the same JVM.
  * Used by {@code bin/meridian demo} for its bridge. A snapshot (fork-less, of the node's
  * dataset) is published at start and whenever the node's stream starts a new history (a full
- * sync from its master); records continue across a PSYNC2 replid change. What it does not do
- * that the dr-bridge application does: acknowledge to the master only what Kafka holds (its
- * node acknowledges on apply, so {@code WAIT} does not wait for Kafka), and resume from Kafka
- * after its own restart.
+ * sync from its master); records continue across a PSYNC2 replid change. A replica node
+ * acknowledges to its master only what the relay has in Kafka ({@code REPLCONF ACK} capped, sent
+ * as soon as a batch is committed), so {@code WAIT 1 0} on the master returns once the write is
+ * in Kafka. What it does not do that the dr-bridge application does: resume from Kafka after its
+ * own restart.
  */
 public final class KafkaStreamRelay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("meridian");
@@ -92,6 +93,8 @@ public final class KafkaStreamRelay implements AutoCloseable {
         KafkaStreamRelay r = new KafkaStreamRelay(node, client, layout, epoch);
         r.onCommandThread(() -> node.stream().addListener(r.listener));
         r.snapshot();
+        // a replica acknowledges to its master only what Kafka holds: WAIT on the master waits for Kafka
+        io.meridian.node.repl.replica.MasterLink.setAckCeiling(node, () -> r.publishedEnd);
         r.thread.start();
         LOG.info("Kafka relay: publishing the stream of this node to {} (epoch {})", layout.streamTopic(), epoch);
         return r;
@@ -164,6 +167,7 @@ public final class KafkaStreamRelay implements AutoCloseable {
         publisher.publish(out);
         records += out.size();
         publishedEnd = out.get(out.size() - 1).end(); // in order: a new history may start lower
+        io.meridian.node.repl.replica.MasterLink.ackNow(node);
     }
 
     /** A snapshot of the node at its current stream position; replay starts at the stream topic's end. */

@@ -137,4 +137,26 @@ class DrillTest {
             }
         }
     }
+
+    @Test
+    void withWaitThroughTheBridgeNoAcknowledgedWriteIsLost() throws Exception {
+        try (TestNode src = TestNode.start(); Jedis a = jedis(src);
+             TestNode a2 = TestNode.start("--replicaof", "127.0.0.1", Integer.toString(src.port())); Jedis r2 = jedis(a2)) {
+            a.set("x", "1");
+            converge(a, r2);
+            java.util.Properties client = new java.util.Properties();
+            client.put("bootstrap.servers", kafka.bootstrapServers());
+            KafkaStreamRelay relay = KafkaStreamRelay.start(a2.node(), client, new io.meridian.replog.TopicLayout("meridian", "drill-wait"), 1);
+            try (TestNode r = replica(kafka, "drill-wait"); Jedis b = jedis(r)) {
+                converge(a, b);
+                // the cut drops whatever the bridge has not published; WAIT 1 made every acknowledged write wait for Kafka
+                Run run = drill(args(src, r, "--load-rate", "200", "--wait-ms", "5000", "--max-rpo-writes", "0"), relay::close);
+                assertEquals(0, run.status(), run.err() + run.out());
+                assertEquals(0, run.number("writes"));
+                assertTrue(run.number("load_writes_acked") > 0, run.out());
+            } finally {
+                relay.close();
+            }
+        }
+    }
 }

@@ -73,4 +73,24 @@ class KafkaStreamRelayTest {
             }
         }
     }
+
+    @Test
+    void waitOnTheMasterReturnsOnlyOnceKafkaHasTheWrite() {
+        try (TestNode master = TestNode.start(); Jedis m = jedis(master);
+             TestNode a2 = TestNode.start("--replicaof", "127.0.0.1", Integer.toString(master.port())); Jedis r = jedis(a2)) {
+            m.set("first", "1");
+            converge(m, r);
+            Properties client = new Properties();
+            client.put("bootstrap.servers", kafka.bootstrapServers());
+            try (KafkaStreamRelay relay = KafkaStreamRelay.start(a2.node(), client, new TopicLayout("meridian", "wait"), 1)) {
+                for (int i = 0; i < 30; i++) {
+                    m.set("k" + i, "v" + i);
+                    long offset = KafkaTesting.offset(m);
+                    assertEquals(1, m.waitReplicas(1, 10_000));
+                    assertTrue(relay.publishedEnd() >= offset, "WAIT returned before Kafka had offset " + offset
+                            + " (published " + relay.publishedEnd() + ")");
+                }
+            }
+        }
+    }
 }

@@ -301,9 +301,31 @@ public final class MasterLink implements UpstreamLink {
         if (applier != null) ack(applier.appliedOffset());
     }
 
+    /**
+     * Caps what a node acknowledges to its master (a node whose stream is published to Kafka
+     * acknowledges only what Kafka holds, so WAIT on the master waits for Kafka); null removes it.
+     */
+    public static void setAckCeiling(Node node, java.util.function.LongSupplier ceiling) {
+        if (ceiling == null) ACK_CEILINGS.remove(node);
+        else ACK_CEILINGS.put(node, ceiling);
+    }
+
+    /** Sends an ACK now (the ceiling moved), from any thread. */
+    public static void ackNow(Node node) {
+        node.execute(() -> {
+            MasterLink l = ReplicaOf.link(node);
+            if (l != null && l.state == ReplState.CONNECTED) l.sendAck();
+        });
+    }
+
+    private static final java.util.Map<Node, java.util.function.LongSupplier> ACK_CEILINGS =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     /** REPLCONF ACK of the applied offset, with FACK (what the replication log has on disk) when the node keeps one. */
     private void ack(long applied) {
         if (conn == null) return;
+        java.util.function.LongSupplier ceiling = ACK_CEILINGS.get(node);
+        if (ceiling != null) applied = Math.min(applied, ceiling.getAsLong());
         WriteAheadLog w = node.wal();
         if (w == null || w.failure() != null) {
             conn.ack(applied);
