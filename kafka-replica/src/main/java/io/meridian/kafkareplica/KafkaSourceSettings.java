@@ -49,6 +49,11 @@ public record KafkaSourceSettings(String bootstrap, TopicLayout layout, Properti
         return new KafkaSourceSettings(bootstrap, new TopicLayout(c.getString("kafka-topic-prefix"), cluster), extra, atOffset, atTime);
     }
 
+    /** Follow a cluster's topics live (no point in time, no extra client settings). */
+    public static KafkaSourceSettings of(String bootstrap, TopicLayout layout) {
+        return new KafkaSourceSettings(bootstrap, layout, new Properties(), -1, null);
+    }
+
     /** ISO-8601 with an offset ("2026-11-23T14:05:00Z", "...+01:00"), or a local date-time taken as UTC. */
     static Instant parseTime(String s) {
         try {

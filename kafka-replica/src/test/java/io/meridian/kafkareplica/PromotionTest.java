@@ -162,4 +162,52 @@ class PromotionTest {
             }
         }
     }
+
+    @Test
+    void failbackReseedsTheOldPrimaryFromTheNewPrimarysLogThenASwitchoverGoesBack() throws Exception {
+        try (TestNode src = TestNode.start(); Jedis a = jedis(src)) {
+            TestBridge bridgeA = new TestBridge(src.node(), kafka.bootstrapServers(), "failback");
+            writes(a, "a", 50);
+            bridgeA.flush();
+            try (TestNode r = replica(kafka, "failback"); Jedis b = jedis(r)) {
+                converge(a, b);
+                bridgeA.close(); // region A lost
+                assertEquals("OK", b.replicaofNoOne());
+                // region A comes back as a master with a write region B never got
+                a.set("diverged-in-A", "1");
+                try (TestBridge bridgeB = new TestBridge(r.node(), kafka.bootstrapServers(), "failback", 2)) {
+                    writes(b, "b", 30);
+                    bridgeB.flush();
+                    // failback: region A's node turns into a Kafka-sourced replica of the cluster, without a restart
+                    KafkaSourceSettings settings = KafkaSourceSettings.of(kafka.bootstrapServers(),
+                            new io.meridian.replog.TopicLayout("meridian", "failback"));
+                    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+                    src.node().execute(() -> {
+                        KafkaReplica.attach(src.node(), settings);
+                        done.complete(null);
+                    });
+                    done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    converge(b, a);
+                    assertEquals(digest(b), digest(a));
+                    assertNull(a.get("diverged-in-A"));
+                    assertEquals("30", a.get("b:n"));
+                    Map<String, String> ia = info(a, "replication");
+                    assertEquals("slave", ia.get("role"));
+                    assertEquals("snapshot", ia.get("kafka_started_from"));
+                    assertEquals("2", ia.get("kafka_region_epoch"));
+                    // and back: a planned switchover from region B to region A loses nothing
+                    java.util.List<String> args = java.util.List.of("--primary", "127.0.0.1:" + r.port(), "--standby", "127.0.0.1:" + src.port(),
+                            "--cut", "pause", "--canaries", "5", "--max-rpo", "0", "--max-rpo-writes", "0", "--json");
+                    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                    int status = io.meridian.kafkareplica.drill.DrillCommand.run(args, Map.of(), new java.io.PrintStream(out, true),
+                            new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true));
+                    assertEquals(0, status, out.toString());
+                    assertEquals("master", info(a, "replication").get("role"));
+                    waitFor("region B to follow region A again", () -> "up".equals(info(b, "replication").get("master_link_status")));
+                    assertEquals("OK", a.set("home-again", "1"));
+                    waitFor("the write to reach region B", () -> "1".equals(b.get("home-again")));
+                }
+            }
+        }
+    }
 }
