@@ -159,4 +159,24 @@ class DrillTest {
             }
         }
     }
+
+    @Test
+    void aDrillThatStopsTheMaster() throws Exception {
+        try (TestNode src = TestNode.start(); Jedis a = jedis(src)) {
+            TestBridge bridge = new TestBridge(src.node(), kafka.bootstrapServers(), "drill-master");
+            KafkaReplicaTest.dataset(a, "m", 50);
+            bridge.flush();
+            try (TestNode r = replica(kafka, "drill-master"); Jedis b = jedis(r)) {
+                converge(a, b);
+                Run run = drill(args(src, r, "--cut", "master", "--max-rto", "60"), null);
+                assertEquals(0, run.status(), run.err() + run.out());
+                assertTrue(src.node().stopped(), "the master was shut down");
+                assertEquals(0, run.number("bytes"), run.out());
+                assertTrue(run.out().contains("\"equal\":true"), run.out());
+                assertEquals("master", info(b, "replication").get("role"));
+            } finally {
+                bridge.close();
+            }
+        }
+    }
 }
