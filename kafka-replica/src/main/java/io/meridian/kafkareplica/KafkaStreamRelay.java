@@ -87,9 +87,12 @@ public final class KafkaStreamRelay implements AutoCloseable {
 
     /**
      * Starts publishing node's stream to the cluster's topics (created when missing), after a
-     * first snapshot; its records carry this region epoch.
+     * first snapshot; its records carry this region epoch, or the node's own when it is higher
+     * (a node promoted from a Kafka-sourced replica: the stream's epoch + 1, INFO dr).
      */
     public static KafkaStreamRelay start(Node node, Properties client, TopicLayout layout, long epoch) {
+        KafkaUpstream promoted = KafkaReplica.last(node);
+        if (promoted != null && node.upstream() != promoted) epoch = Math.max(epoch, promoted.promotedEpoch());
         KafkaStreamRelay r = new KafkaStreamRelay(node, client, layout, epoch);
         r.onCommandThread(() -> node.stream().addListener(r.listener));
         r.snapshot();
