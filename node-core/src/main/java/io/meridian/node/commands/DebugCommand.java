@@ -205,6 +205,7 @@ final class DebugCommand {
 
     /** OBJECT ENCODING's name of a value. */
     static String encoding(Object v) {
+        if (v instanceof io.meridian.node.keyspace.AppendableString) return "raw";
         if (v instanceof byte[] s) {
             if (s.length <= 20 && Bytes.isLong(s)) return "int";
             return s.length <= 44 ? "embstr" : "raw";
@@ -218,6 +219,7 @@ final class DebugCommand {
 
     /** An estimate of the value's RDB size (Meridian does not serialise it here). */
     private static long serializedLength(Object v) {
+        if (v instanceof io.meridian.node.keyspace.AppendableString s) return s.length() + 1;
         if (v instanceof byte[] s) return s.length + 1;
         try {
             Object n = v.getClass().getMethod("size").invoke(v);

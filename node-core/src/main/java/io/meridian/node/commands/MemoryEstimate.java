@@ -19,6 +19,7 @@ final class MemoryEstimate {
 
     private static long value(Object v, long samples) {
         if (v instanceof byte[] s) return array(s.length);
+        if (v instanceof io.meridian.node.keyspace.AppendableString s) return array(s.capacity());
         int n;
         try {
             n = ((Number) v.getClass().getMethod("size").invoke(v)).intValue();

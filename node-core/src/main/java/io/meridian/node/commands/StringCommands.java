@@ -2,6 +2,7 @@ package io.meridian.node.commands;
 
 import io.meridian.node.command.CommandFamily;
 import io.meridian.node.command.CommandTable;
+import io.meridian.node.keyspace.AppendableString;
 import io.meridian.node.keyspace.Database;
 import io.meridian.node.keyspace.Entry;
 import io.meridian.node.server.Client;
@@ -461,22 +462,37 @@ public final class StringCommands implements CommandFamily {
 
     // ---- lengths and ranges ------------------------------------------------------------
 
+    /** Length from which APPEND keeps a growable buffer rather than an exact array. */
+    static final int APPENDABLE_FROM = 256;
+
     // APPEND key value
     void append(Client c, byte[][] argv) {
         Database db = c.db;
-        Entry e = db.find(argv[1]);
+        Entry e = db.findAppendable(argv[1]);
         long total;
         if (e == null) {
             db.add(argv[1], argv[2]);
             total = argv[2].length;
+        } else if (e.value instanceof AppendableString s) {
+            if (!lengthOk(c, s.length(), argv[2].length)) return;
+            db.mutating(e);
+            s.append(argv[2]);
+            total = s.length();
         } else {
             Object v = stringOrWrongType(c, e);
             if (v == WRONG) return;
             byte[] old = (byte[]) v;
             if (!lengthOk(c, old.length, argv[2].length)) return;
             db.mutating(e);
-            e.value = StringEncoding.markRaw(Bytes.concat(old, argv[2]));
             total = old.length + argv[2].length;
+            // small strings stay plain arrays; a growing one gets room to grow (O(1) amortised per byte)
+            if (total < APPENDABLE_FROM) {
+                e.value = StringEncoding.markRaw(Bytes.concat(old, argv[2]));
+            } else {
+                AppendableString s = new AppendableString(old, argv[2].length);
+                s.append(argv[2]);
+                e.value = s;
+            }
         }
         Notify.event(c, Notify.STRING, "append", argv[1]);
         c.integer(total);

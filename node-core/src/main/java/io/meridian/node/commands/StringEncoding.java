@@ -19,18 +19,13 @@ public final class StringEncoding {
     /** Redis's OBJ_SHARED_REFCOUNT, what OBJECT REFCOUNT says of a shared object. */
     static final long SHARED_REFCOUNT = Integer.MAX_VALUE;
 
-    /** Arrays APPEND/SETRANGE stored (identity keys: arrays do not override equals); weak, so they go with the value. */
-    private static final java.util.Map<byte[], Boolean> UNSHARED =
-            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-
     /** Records that this stored value was modified in place by APPEND/SETRANGE: "raw" from now on. */
     static byte[] markRaw(byte[] v) {
-        UNSHARED.put(v, Boolean.TRUE);
-        return v;
+        return io.meridian.node.keyspace.AppendableString.markRaw(v);
     }
 
     public static String of(byte[] v) {
-        if (UNSHARED.containsKey(v)) return "raw";
+        if (io.meridian.node.keyspace.AppendableString.isRaw(v)) return "raw";
         if (v.length <= 20 && Bytes.parseLong(v) != null) return "int";
         return v.length <= EMBSTR_LIMIT ? "embstr" : "raw";
     }

@@ -42,7 +42,23 @@ public final class Database {
             ks.expire(this, e);
             return null;
         }
+        // an APPENDed string turns back into exact bytes: the same value, so no write, no new version
+        if (e.value instanceof AppendableString s) e.value = AppendableString.markRaw(s.toBytes());
         return e;
+    }
+
+    /** {@link #find} for APPEND: a string value may stay an {@link AppendableString}. */
+    public Entry findAppendable(byte[] key) {
+        Entry e = dict.get(key);
+        if (e == null) return null;
+        if (e.value instanceof AppendableString) {
+            if (e.expireAt >= 0 && e.expireAt <= ks.now() && !ks.masterContext) {
+                ks.expire(this, e);
+                return null;
+            }
+            return e;
+        }
+        return find(key);
     }
 
     /** {@link #find} for a read command: counts keyspace_hits/misses and touches the LRU clock. */

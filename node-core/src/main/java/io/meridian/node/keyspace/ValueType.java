@@ -15,7 +15,7 @@ public enum ValueType {
     }
 
     public static ValueType of(Object v) {
-        if (v instanceof byte[]) return STRING;
+        if (v instanceof byte[] || v instanceof AppendableString) return STRING;
         if (v instanceof ListValue) return LIST;
         if (v instanceof HashValue) return HASH;
         if (v instanceof SetValue) return SET;

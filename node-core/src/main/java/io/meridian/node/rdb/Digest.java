@@ -65,6 +65,7 @@ public final class Digest {
     }
 
     private void object(byte[] digest, Object o, boolean hasExpire) {
+        if (o instanceof io.meridian.node.keyspace.AppendableString a) o = a.toBytes();
         if (o instanceof byte[] s) {
             mixInt(digest, OBJ_STRING);
             mix(digest, s);

@@ -219,7 +219,7 @@ public final class RdbWriter {
     // ---- values -----------------------------------------------------------------------------
 
     int objectType(Object v) {
-        if (v instanceof byte[]) return RdbType.STRING;
+        if (v instanceof byte[] || v instanceof io.meridian.node.keyspace.AppendableString) return RdbType.STRING;
         if (v instanceof ListValue) return RdbType.LIST_QUICKLIST_2;
         if (v instanceof SetValue s) return "intset".equals(s.encoding()) && allIntegers(s) ? RdbType.SET_INTSET : RdbType.SET;
         if (v instanceof ZSetValue z) return "listpack".equals(z.encoding()) ? RdbType.ZSET_LISTPACK : RdbType.ZSET_2;
@@ -237,7 +237,7 @@ public final class RdbWriter {
 
     void object(Object v) throws IOException {
         switch (objectType(v)) {
-            case RdbType.STRING -> string((byte[]) v);
+            case RdbType.STRING -> string(io.meridian.node.keyspace.AppendableString.bytesOf(v));
             case RdbType.LIST_QUICKLIST_2 -> quicklist((ListValue) v);
             case RdbType.SET_INTSET -> {
                 SetValue s = (SetValue) v;
