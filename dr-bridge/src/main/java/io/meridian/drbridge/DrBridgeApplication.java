@@ -1,6 +1,6 @@
 package io.meridian.drbridge;
 
-/** {@code bin/meridian bridge|drill|demo}: the DR bridge (issue 4 of 5 builds it). */
+/** {@code bin/meridian bridge|drill|demo}: the DR bridge ({@link Bridge}), the drill and the two-region demo. */
 public final class DrBridgeApplication {
     private DrBridgeApplication() {}
 
@@ -20,7 +20,12 @@ public final class DrBridgeApplication {
             io.meridian.kafkareplica.drill.DrillCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        System.err.println("meridian bridge: not available yet in this build");
+        if (args.length > 0 && args[0].equals("bridge")) {
+            // bin/meridian bridge: follow a master, publish its stream and snapshots to Kafka (Bridge)
+            Bridge.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        System.err.println("usage: bin/meridian bridge|drill|demo [...]");
         System.exit(2);
     }
 }

@@ -181,9 +181,33 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  /** Stops the broker process and keeps its data and ports: an outage, ended by {@link #restart}. */
+  public void stop() {
+    stopProcess();
+  }
+
+  /** Starts a stopped broker again, on the same ports and data. */
+  public void restart() {
+    if (isRunning()) {
+      return;
+    }
+    launch();
+  }
+
   /** Stops the broker (clean shutdown, forced after 30 s) and deletes a temporary log dir. */
   @Override
   public void close() {
+    stopProcess();
+    if (tempDir) {
+      try (Stream<Path> walk = Files.walk(logDir)) {
+        walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+      } catch (IOException ignored) {
+        // best effort
+      }
+    }
+  }
+
+  private void stopProcess() {
     if (process != null) {
       process.destroy();
       try {
@@ -194,13 +218,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         process.destroyForcibly();
         Thread.currentThread().interrupt();
       }
-    }
-    if (tempDir) {
-      try (Stream<Path> walk = Files.walk(logDir)) {
-        walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-      } catch (IOException ignored) {
-        // best effort
-      }
+      process = null;
     }
   }
 }

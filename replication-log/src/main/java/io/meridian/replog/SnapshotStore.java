@@ -101,6 +101,113 @@ public final class SnapshotStore {
     return m;
   }
 
+  /**
+   * A snapshot published while it is produced: its chunks go out as they fill, in one
+   * transaction with the manifest last (so a snapshot without its manifest never becomes
+   * visible to read_committed readers), and memory stays at one chunk plus the producer's
+   * buffer whatever the dataset's size. {@code client} holds bootstrap.servers and any
+   * security settings passed through.
+   */
+  public static final class Writer implements AutoCloseable {
+    private final KafkaProducer<byte[], byte[]> prod;
+    private final TopicLayout layout;
+    private final String replid;
+    private final long replOffset;
+    private final long streamKafkaOffset;
+    private final byte[] key;
+    private final byte[] chunk;
+    private final CRC32 crc = new CRC32();
+    private int fill;
+    private int chunks;
+    private long size;
+    private boolean done;
+
+    private Writer(Properties client, TopicLayout layout, String replid, long replOffset, long streamKafkaOffset, int chunkSize) {
+      Properties p = new Properties();
+      p.putAll(client);
+      p.put("acks", "all");
+      p.put("enable.idempotence", true);
+      p.put("transactional.id", "meridian-bridge." + layout.cluster() + ".snapshots");
+      p.put("max.request.size", Math.max(2 * 1024 * 1024, chunkSize + 64 * 1024));
+      this.layout = layout;
+      this.replid = replid;
+      this.replOffset = replOffset;
+      this.streamKafkaOffset = streamKafkaOffset;
+      this.key = (replid + ":" + replOffset).getBytes(StandardCharsets.US_ASCII);
+      this.chunk = new byte[chunkSize];
+      this.prod = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+      try {
+        prod.initTransactions();
+        prod.beginTransaction();
+      } catch (RuntimeException e) {
+        prod.close(Duration.ZERO);
+        throw e;
+      }
+    }
+
+    public static Writer open(Properties client, TopicLayout layout, String replid, long replOffset, long streamKafkaOffset,
+                              int chunkSize) {
+      return new Writer(client, layout, replid, replOffset, streamKafkaOffset, chunkSize);
+    }
+
+    /** Appends RDB bytes; full chunks are sent at once (blocking while the producer's buffer is full). */
+    public void write(byte[] b, int off, int len) {
+      crc.update(b, off, len);
+      size += len;
+      while (len > 0) {
+        int n = Math.min(len, chunk.length - fill);
+        System.arraycopy(b, off, chunk, fill, n);
+        fill += n;
+        off += n;
+        len -= n;
+        if (fill == chunk.length) {
+          sendChunk();
+        }
+      }
+    }
+
+    private void sendChunk() {
+      RecordHeaders h = new RecordHeaders();
+      h.add("mrd.kind", "chunk".getBytes(StandardCharsets.US_ASCII));
+      h.add("mrd.index", Integer.toString(chunks).getBytes(StandardCharsets.US_ASCII));
+      prod.send(new ProducerRecord<byte[], byte[]>(layout.snapshotTopic(), 0, key, java.util.Arrays.copyOf(chunk, fill), h));
+      chunks++;
+      fill = 0;
+    }
+
+    /** Sends the last chunk and the manifest and commits: the snapshot exists from now on. */
+    public Manifest finish() {
+      if (fill > 0 || chunks == 0) {
+        sendChunk();
+      }
+      Manifest m = new Manifest(replid, replOffset, streamKafkaOffset, chunks, size, crc.getValue());
+      RecordHeaders h = new RecordHeaders();
+      h.add("mrd.kind", "manifest".getBytes(StandardCharsets.US_ASCII));
+      prod.send(new ProducerRecord<byte[], byte[]>(layout.snapshotTopic(), 0, key, m.encode(), h));
+      prod.commitTransaction();
+      done = true;
+      return m;
+    }
+
+    /** Bytes written so far. */
+    public long size() {
+      return size;
+    }
+
+    /** Drops the snapshot (its chunks stay invisible: the transaction is aborted). */
+    @Override
+    public void close() {
+      if (!done) {
+        try {
+          prod.abortTransaction();
+        } catch (KafkaException ignored) {
+          // fenced or the broker is gone: the transaction times out and is aborted by the broker
+        }
+      }
+      prod.close(Duration.ofSeconds(5));
+    }
+  }
+
   /** The newest complete snapshot, or null when the topic holds none. */
   public static Snapshot latest(String bootstrap, TopicLayout layout) {
     Properties client = new Properties();

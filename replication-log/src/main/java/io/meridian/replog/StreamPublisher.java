@@ -58,6 +58,13 @@ public final class StreamPublisher implements AutoCloseable {
   public static StreamRecord lastRecord(String bootstrap, TopicLayout layout) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
+    return lastRecord(p, layout);
+  }
+
+  /** {@link #lastRecord(String, TopicLayout)} with the client's settings (security passed through). */
+  public static StreamRecord lastRecord(Properties client, TopicLayout layout) {
+    Properties p = new Properties();
+    p.putAll(client);
     p.put("isolation.level", "read_committed");
     p.put("enable.auto.commit", false);
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

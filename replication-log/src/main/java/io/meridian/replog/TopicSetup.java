@@ -28,6 +28,24 @@ public final class TopicSetup {
     public static Settings singleBroker() {
       return new Settings((short) 1, 1, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, 1024 * 1024);
     }
+
+    /**
+     * For a cluster of this many brokers: three copies and two in sync when it has three or
+     * more (acks=all then survives one broker down), else what it can hold.
+     */
+    public static Settings forBrokers(int brokers) {
+      short rf = (short) Math.max(1, Math.min(3, brokers));
+      return new Settings(rf, rf >= 3 ? 2 : 1, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, 1024 * 1024);
+    }
+
+    /** {@link #forBrokers} of the cluster admin talks to. */
+    public static Settings forCluster(org.apache.kafka.clients.admin.Admin admin) {
+      try {
+        return forBrokers(admin.describeCluster().nodes().get(30, java.util.concurrent.TimeUnit.SECONDS).size());
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot reach Kafka to describe the cluster: " + e.getMessage(), e);
+      }
+    }
   }
 
   private TopicSetup() {

@@ -222,6 +222,7 @@ public final class MasterLink implements UpstreamLink {
                     lastIo = now;
                     if (applier.resumeIfReady() && conn != null) conn.resumeReading();
                 }
+                if (conn != null && conn.held()) lastIo = now; // not reading by choice: the master is not silent
                 if (now - lastIo > timeout) {
                     LOG.warn("MASTER timeout: no data nor PING received...");
                     master.close();
@@ -308,6 +309,26 @@ public final class MasterLink implements UpstreamLink {
     public static void setAckCeiling(Node node, java.util.function.LongSupplier ceiling) {
         if (ceiling == null) ACK_CEILINGS.remove(node);
         else ACK_CEILINGS.put(node, ceiling);
+    }
+
+    /**
+     * Stops (true) or resumes (false) reading the master's stream, from any thread: a consumer
+     * of this node's stream that cannot keep up (the DR bridge while Kafka is slow or down)
+     * leaves the bytes in the master's log instead of buffering them without bound.
+     */
+    public static void holdStream(Node node, boolean hold) {
+        node.execute(() -> {
+            MasterLink l = ReplicaOf.link(node);
+            if (l == null || l.conn == null || l.state != ReplState.CONNECTED) return;
+            l.conn.hold(hold);
+            if (!hold && l.applier != null && l.applier.waiting()) l.conn.pauseReading(); // CLIENT PAUSE's own wait goes on
+        });
+    }
+
+    /** Whether the link to the master is held by {@link #holdStream}. */
+    public static boolean streamHeld(Node node) {
+        MasterLink l = ReplicaOf.link(node);
+        return l != null && l.conn != null && l.conn.held();
     }
 
     /** Sends an ACK now (the ceiling moved), from any thread. */

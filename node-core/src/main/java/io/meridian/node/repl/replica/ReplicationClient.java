@@ -238,6 +238,23 @@ public final class ReplicationClient {
         write(RespEncoder.command("REPLCONF", "ACK", Long.toString(offset), "FACK", Long.toString(fsynced)));
     }
 
+    /**
+     * Holds the stream (a consumer of this node's stream is full: the DR bridge's Kafka buffer):
+     * reading stays paused until released, whatever else would resume it, and the master keeps
+     * what is not read in its log. Call on the event loop.
+     */
+    public void hold(boolean on) {
+        streamHeld = on;
+        if (on) pauseReading();
+        else resumeReading();
+    }
+
+    public boolean held() {
+        return streamHeld;
+    }
+
+    private boolean streamHeld;
+
     /** Stops reading from the master (a slow consumer, an RDB being loaded): TCP pushes back. */
     public void pauseReading() {
         paused = true;
@@ -246,7 +263,7 @@ public final class ReplicationClient {
 
     /** Reads again, delivering first what arrived before the pause. Call on the event loop. */
     public void resumeReading() {
-        if (!paused || closed) return;
+        if (!paused || closed || streamHeld) return;
         paused = false;
         ByteBuf h = held;
         held = null;
