@@ -286,6 +286,15 @@ public final class WriteAheadLog {
         this.retention = oldestNeeded;
     }
 
+    /**
+     * Writes what this turn appended now (on the command thread), so whatever is sent on —
+     * to replicas — is in the log first: a master killed right after cannot come back behind
+     * its replicas.
+     */
+    public void writeTurn() {
+        if (failure == null && !closed && node.loop().inEventLoop()) appender.flush();
+    }
+
     /** A durable snapshot of the dataset at offset exists (the RDB writer calls this after its rename). */
     public void markSnapshot(long offset) {
         log.markSnapshot(offset);

@@ -620,6 +620,8 @@ public final class ReplicationMaster implements ReplicationStream.Listener {
         ByteBuf chunk = pending;
         pending = null;
         if (chunk == null) return;
+        WriteAheadLog wal = node.wal();
+        if (wal != null) wal.writeTurn(); // the log has it before any replica does
         try {
             for (ReplicaSession s : new ArrayList<>(replicas)) if (s.live) s.feedLive(chunk, pendingStart);
             for (ReplicaSession s : new ArrayList<>(replicas)) {

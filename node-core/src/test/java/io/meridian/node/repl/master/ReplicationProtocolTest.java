@@ -159,6 +159,31 @@ class ReplicationProtocolTest {
     }
 
     @Test
+    void disklessSyncStartsEarlyAtMaxReplicas() throws Exception {
+        // a delay far beyond the test, but repl-diskless-sync-max-replicas 2: the second replica starts it
+        try (TestNode node = TestNode.start("--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "600",
+                "--repl-diskless-sync-max-replicas", "2");
+             Jedis m = new Jedis(node.host(), node.port());
+             ReplTesting.FakeReplica a = new ReplTesting.FakeReplica(node.host(), node.port());
+             ReplTesting.FakeReplica b = new ReplTesting.FakeReplica(node.host(), node.port())) {
+            m.set("k", "v");
+            a.send("REPLCONF", "capa", "eof");
+            assertEquals("+OK", a.reply());
+            a.send("PSYNC", "?", "-1");
+            Thread.sleep(300);
+            String info = m.info("replication");
+            assertTrue(field(info, "slave0").contains("state=wait_bgsave"), info);
+            b.send("REPLCONF", "capa", "eof");
+            assertEquals("+OK", b.reply());
+            b.send("PSYNC", "?", "-1");
+            assertTrue(a.reply().startsWith("+FULLRESYNC"));
+            assertTrue(b.reply().startsWith("+FULLRESYNC"));
+            assertEquals(1, keysIn((byte[]) a.rdb()[0]));
+            assertEquals(1, keysIn((byte[]) b.rdb()[0]));
+        }
+    }
+
+    @Test
     void aReplicaThatAnswersBackIsDropped() throws Exception {
         try (TestNode node = TestNode.start("--repl-diskless-sync", "no");
              Jedis m = new Jedis(node.host(), node.port());
