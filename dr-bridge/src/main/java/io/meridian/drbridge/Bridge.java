@@ -190,6 +190,13 @@ public final class Bridge implements AutoCloseable {
             s.field("bridge_master_link", node.masterLinkUp() ? "up" : "down");
             s.field("bridge_master", o.masterHost() + ":" + o.masterPort());
         });
+        // ready while Kafka takes the batches and no other bridge fenced this one (the master link is judged as any replica's)
+        io.meridian.node.ops.Readiness.addCheck(node, n -> switch (relay.state()) {
+            case FENCED -> io.meridian.node.ops.Readiness.Status.notReady("fenced: another bridge publishes for " + relay.layout().cluster());
+            case FAILED -> io.meridian.node.ops.Readiness.Status.notReady("bridge stopped: " + relay.failure());
+            case STOPPED -> io.meridian.node.ops.Readiness.Status.notReady("bridge stopped");
+            default -> relay.kafkaUp() ? null : io.meridian.node.ops.Readiness.Status.notReady("Kafka does not take the bridge's batches");
+        });
         b.watchFencing();
         return b;
     }

@@ -26,6 +26,17 @@ public final class KafkaReplica {
 
     public static void install() {
         UpstreamSources.register("kafka", node -> create(node, KafkaSourceSettings.from(node.config())));
+        // the admin API's drills (POST /admin/drill) run bin/meridian drill's code in this process
+        io.meridian.node.ops.Drills.install((args, progress) -> {
+            io.meridian.kafkareplica.drill.DrillOptions o;
+            try {
+                o = io.meridian.kafkareplica.drill.DrillOptions.parse(args, System.getenv());
+            } catch (io.meridian.kafkareplica.drill.DrillOptions.UsageException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            io.meridian.kafkareplica.drill.DrillReport r = new io.meridian.kafkareplica.drill.Drill(o, null, progress::accept).run();
+            return new io.meridian.node.ops.Drills.Result(r.passed(), r.toJson(), r.rpoBytes(), r.writesLost, r.rtoSeconds);
+        });
     }
 
     private static KafkaUpstream create(Node node, KafkaSourceSettings settings) {

@@ -60,6 +60,7 @@ public final class Launcher {
         try {
             Node node = ctx.getBean(Node.class);
             // health, metrics and the admin API on their own HTTP port (io.meridian.node.ops)
+            if (io.meridian.node.ops.Drills.available()) io.meridian.node.ops.Drills.registerInfo(node); // INFO drill
             if (config.getInt("management-port") > 0) io.meridian.node.ops.ManagementServer.start(node);
             if (config.getBool("k8s-role-label")) io.meridian.node.ops.K8sRoleLabel.install(node, System.getenv());
             // SHUTDOWN ends the process with status 0, as redis-server does

@@ -29,8 +29,8 @@ public final class AdminCli {
               promote             REPLICAOF NO ONE: this replica becomes a writable master
               demote HOST PORT    REPLICAOF HOST PORT: follow another master
               snapshot            BGSAVE: write an RDB snapshot now
-              drill start         start a DR drill (not implemented yet: 501)
-              drill report        the last drill's report (not implemented yet: 501)
+              drill start [ARGS]  start a DR drill on the node (bin/meridian drill's arguments; replica-node, dr-bridge)
+              drill report        the last drill's state, progress and report
             URL defaults to $MERIDIAN_ADMIN_URL or http://127.0.0.1:8080; TOKEN to $MERIDIAN_ADMIN_TOKEN.""";
 
     private AdminCli() {}
@@ -70,7 +70,8 @@ public final class AdminCli {
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + call[1]))
                 .timeout(Duration.ofSeconds(60))
-                .method(call[0], HttpRequest.BodyPublishers.noBody());
+                .method(call[0], call.length > 2 && !call[2].isEmpty() ? HttpRequest.BodyPublishers.ofString(call[2]) : HttpRequest.BodyPublishers.noBody());
+        if (call.length > 2 && !call[2].isEmpty()) b.header("Content-Type", "text/plain");
         if (token != null && !token.isEmpty()) b.header("Authorization", "Bearer " + token);
         try {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -101,9 +102,10 @@ public final class AdminCli {
                         + "&port=" + URLEncoder.encode(w.get(2), StandardCharsets.UTF_8)};
             }
             case "drill" -> {
-                if (w.size() != 2) return null;
-                if (w.get(1).equals("start")) return new String[]{"POST", "/admin/drill"};
-                if (w.get(1).equals("report")) return new String[]{"GET", "/admin/drill/report"};
+                if (w.size() < 2) return null;
+                // drill start [bin/meridian drill's arguments]: sent as the body, one per line
+                if (w.get(1).equals("start")) return new String[]{"POST", "/admin/drill", String.join("\n", w.subList(2, w.size()))};
+                if (w.get(1).equals("report") && w.size() == 2) return new String[]{"GET", "/admin/drill/report"};
                 return null;
             }
             default -> { return null; }

@@ -127,20 +127,41 @@ public class AdminController {
         return command("snapshot", "BGSAVE");
     }
 
-    /** Starts a DR drill: 501 until the drill (issue 6, {@code bin/meridian drill}) exists. */
-    @Post(value = "/drill", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> drillStart(@Nullable @Header(HttpHeaders.AUTHORIZATION) String auth) {
+    /**
+     * Starts a DR drill in the background with {@code bin/meridian drill}'s arguments, one per
+     * line of the body (or separated by spaces); the addresses may come from the node's
+     * environment (MERIDIAN_DRILL_PRIMARY, MERIDIAN_DRILL_STANDBY). 202 with its id; 409 while
+     * one runs; 501 in an application without the drill (master-node).
+     */
+    @Post(value = "/drill", produces = MediaType.APPLICATION_JSON, consumes = {MediaType.TEXT_PLAIN, MediaType.ALL})
+    public HttpResponse<String> drillStart(@Nullable @Header(HttpHeaders.AUTHORIZATION) String auth, @Nullable @io.micronaut.http.annotation.Body String body) {
         HttpResponse<String> refused = refuse(auth);
         if (refused != null) return refused;
-        return error(HttpStatus.NOT_IMPLEMENTED, "DR drills are not implemented yet (issue 6: bin/meridian drill)");
+        if (!Drills.available()) {
+            return error(HttpStatus.NOT_IMPLEMENTED, "this application does not run drills: start them on a replica-node or dr-bridge, or run bin/meridian drill");
+        }
+        List<String> args = new java.util.ArrayList<>();
+        if (body != null) for (String w : body.trim().split("\\s+")) if (!w.isEmpty()) args.add(w);
+        try {
+            Drills.Run r = Drills.start(args);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("drill", "started");
+            m.put("id", r.id);
+            m.put("report", "/admin/drill/report");
+            return json(HttpStatus.ACCEPTED, m);
+        } catch (IllegalStateException e) {
+            return error(HttpStatus.CONFLICT, e.getMessage());
+        }
     }
 
-    /** The last drill's report: 501 until the drill exists. */
+    /** The last drill's report: its state, progress and, once finished, RPO/RTO and the drill's JSON report. */
     @Get(value = "/drill/report", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> drillReport(@Nullable @Header(HttpHeaders.AUTHORIZATION) String auth) {
         HttpResponse<String> refused = refuse(auth);
         if (refused != null) return refused;
-        return error(HttpStatus.NOT_IMPLEMENTED, "DR drills are not implemented yet (issue 6: bin/meridian drill)");
+        Drills.Run r = Drills.last();
+        if (r == null) return error(HttpStatus.NOT_FOUND, "no drill has run in this process yet (POST /admin/drill starts one)");
+        return json(HttpStatus.OK, Drills.describe(r));
     }
 
     private HttpResponse<String> command(String action, String... argv) {

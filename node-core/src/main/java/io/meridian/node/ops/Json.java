@@ -7,6 +7,9 @@ import java.util.Map;
 final class Json {
     private Json() {}
 
+    /** Text that is JSON already (a drill's report), written as it is. */
+    record Raw(String json) {}
+
     static String write(Object v) {
         StringBuilder b = new StringBuilder();
         write(b, v);
@@ -16,6 +19,8 @@ final class Json {
     private static void write(StringBuilder b, Object v) {
         if (v == null) {
             b.append("null");
+        } else if (v instanceof Raw r) {
+            b.append(r.json());
         } else if (v instanceof Map<?, ?> m) {
             b.append('{');
             boolean first = true;

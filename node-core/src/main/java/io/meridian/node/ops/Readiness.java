@@ -14,18 +14,44 @@ import io.meridian.node.repl.UpstreamLink;
 public final class Readiness {
     /** The verdict and, when not ready, why (shown in /health/readiness and the admin status). */
     public record Status(boolean ready, String reason) {
-        static Status ready(String why) {
+        public static Status ready(String why) {
             return new Status(true, why);
         }
 
-        static Status notReady(String why) {
+        public static Status notReady(String why) {
             return new Status(false, why);
         }
     }
 
+    /** A further condition of a node's readiness (the DR bridge: Kafka reachable, not fenced); null means no objection. */
+    public interface Check {
+        Status check(Node node);
+    }
+
+    private static final java.util.Map<Node, java.util.List<Check>> CHECKS =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     private Readiness() {}
 
+    /** Adds a condition the node must also meet to be ready. */
+    public static void addCheck(Node node, Check check) {
+        CHECKS.computeIfAbsent(node, n -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(check);
+    }
+
     public static Status evaluate(Node node) {
+        Status base = evaluateBase(node);
+        if (!base.ready()) return base;
+        java.util.List<Check> extra = CHECKS.get(node);
+        if (extra != null) {
+            for (Check c : extra) {
+                Status s = c.check(node);
+                if (s != null && !s.ready()) return s;
+            }
+        }
+        return base;
+    }
+
+    private static Status evaluateBase(Node node) {
         if (node.loading()) return Status.notReady("loading the dataset");
         if (!node.isReplica()) return Status.ready("master");
         UpstreamLink link = node.upstream();

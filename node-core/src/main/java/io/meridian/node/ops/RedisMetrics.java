@@ -252,6 +252,7 @@ public final class RedisMetrics implements MultiCollector {
     }
 
     private static void meridian(Builder b, InfoSnapshot s, long nowMillis) {
+        dr(b, s);
         b.gauge("meridian_ready", "1 when /health/readiness reports UP", Labels.EMPTY, s.readiness().ready() ? 1 : 0);
         b.gauge("meridian_role_master", "1 on a writable master, 0 on a replica", Labels.EMPTY, s.replica() ? 0 : 1);
         b.gauge("meridian_repl_log_enabled", "1 when the replication log (write-ahead log) is on", Labels.EMPTY, s.logEnabled() ? 1 : 0);
@@ -284,6 +285,42 @@ public final class RedisMetrics implements MultiCollector {
             Double rej = value(s.get("kafka_epoch_rejected"));
             if (rej != null) b.counter("meridian_kafka_epoch_rejected", "Stream records rejected for a lower region epoch", Labels.EMPTY, rej);
         }
+    }
+
+    /** The DR bridge (INFO bridge) and the last drill run in this process (INFO drill). */
+    private static void dr(Builder b, InfoSnapshot s) {
+        String state = s.get("bridge_state");
+        if (state != null) {
+            b.gauge("meridian_bridge_publishing", "1 while the bridge publishes (following or holding the master for backpressure)", Labels.EMPTY,
+                    state.equals("following") || state.equals("backpressure") ? 1 : 0);
+            b.gauge("meridian_bridge_fenced", "1 when another bridge of the cluster fenced this one", Labels.EMPTY, state.equals("fenced") ? 1 : 0);
+            kafkaGauge(b, s, "bridge_kafka", "meridian_bridge_kafka_up", "1 when Kafka takes the bridge's batches");
+            kafkaGauge(b, s, "bridge_master_link", "meridian_bridge_master_link_up", "1 when the bridge's link to its master is up");
+            kafkaGauge(b, s, "bridge_master_held", "meridian_bridge_master_held", "1 while the bridge does not read its master (its buffer is full)");
+            kafkaGauge(b, s, "bridge_lag_bytes", "meridian_bridge_lag_bytes", "Stream bytes the bridge received and Kafka does not hold yet");
+            kafkaGauge(b, s, "bridge_buffer_bytes", "meridian_bridge_buffer_bytes", "Stream bytes buffered in the bridge");
+            kafkaGauge(b, s, "bridge_published_offset", "meridian_bridge_published_offset", "Repl offset up to which Kafka holds the stream");
+            kafkaGauge(b, s, "bridge_epoch", "meridian_bridge_region_epoch", "Region epoch the bridge stamps on records");
+            kafkaGauge(b, s, "bridge_last_snapshot_age_seconds", "meridian_bridge_snapshot_age_seconds", "Seconds since the bridge published a snapshot");
+            bridgeCounter(b, s, "bridge_bytes_total", "meridian_bridge_published_bytes", "Stream bytes published to Kafka (rate = publish rate)");
+            bridgeCounter(b, s, "bridge_records_total", "meridian_bridge_published_records", "Stream records published to Kafka");
+            bridgeCounter(b, s, "bridge_transactions_total", "meridian_bridge_transactions", "Kafka transactions committed");
+            bridgeCounter(b, s, "bridge_retries_total", "meridian_bridge_retries", "Batches retried after Kafka failed to take them");
+            bridgeCounter(b, s, "bridge_snapshots_total", "meridian_bridge_snapshots", "Snapshots published to Kafka");
+        }
+        Double id = value(s.get("drill_last_id"));
+        if (id != null && id > 0) {
+            kafkaGauge(b, s, "drill_last_passed", "meridian_drill_last_passed", "1 when the last drill passed");
+            kafkaGauge(b, s, "drill_last_rpo_bytes", "meridian_drill_last_rpo_bytes", "Bytes lost in the last drill (-1 unknown)");
+            kafkaGauge(b, s, "drill_last_rpo_writes", "meridian_drill_last_rpo_writes", "Acknowledged writes lost in the last drill (-1 unknown)");
+            kafkaGauge(b, s, "drill_last_rto_seconds", "meridian_drill_last_rto_seconds", "Seconds until the standby took writes in the last drill");
+            kafkaGauge(b, s, "drill_last_finished", "meridian_drill_last_timestamp_seconds", "When the last drill finished (unix time, -1 running)");
+        }
+    }
+
+    private static void bridgeCounter(Builder b, InfoSnapshot s, String field, String name, String help) {
+        Double v = value(s.get(field));
+        if (v != null) b.counter(name, help, Labels.EMPTY, v);
     }
 
     private static void kafkaGauge(Builder b, InfoSnapshot s, String field, String name, String help) {
