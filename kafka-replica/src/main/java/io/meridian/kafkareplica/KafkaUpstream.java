@@ -515,7 +515,7 @@ public final class KafkaUpstream implements UpstreamLink {
         p.put("enable.auto.commit", "false");
         p.putIfAbsent("max.partition.fetch.bytes", Integer.toString(8 * 1024 * 1024));
         p.putIfAbsent("fetch.max.bytes", Integer.toString(16 * 1024 * 1024));
-        p.putIfAbsent("fetch.max.wait.ms", "50");
+        p.putIfAbsent("fetch.max.wait.ms", "10"); // read_committed: a fetch parked before a commit marker waits this long (the visibility tail)
         p.putIfAbsent("client.id", "meridian-replica-" + settings.layout().cluster());
         return p;
     }
