@@ -229,29 +229,68 @@ public final class SnapshotStore {
       TopicPartition tp = new TopicPartition(layout.snapshotTopic(), 0);
       c.assign(List.of(tp));
       long end = c.endOffsets(List.of(tp)).get(tp);
+      // pass 1: the manifests only (the topic may hold many snapshots: a bridge publishes one every
+      // snapshot-interval), newest last; pass 2 reads the chunks of one snapshot, so memory holds
+      // one snapshot whatever the topic's retention keeps
+      List<Manifest> manifests = new java.util.ArrayList<>();
       c.seekToBeginning(List.of(tp));
-      Map<String, ByteArrayOutputStream> open = new HashMap<>();
-      Snapshot best = null;
-      long deadline = System.currentTimeMillis() + 60_000;
+      long deadline = System.currentTimeMillis() + 120_000;
       while (c.position(tp) < end && System.currentTimeMillis() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-          String id = new String(r.key(), StandardCharsets.US_ASCII);
-          String kind = StreamRecord.header(r.headers(), "mrd.kind");
-          if (kind.equals("chunk")) {
-            open.computeIfAbsent(id, k -> new ByteArrayOutputStream()).writeBytes(r.value());
-          } else {
+          if (r.offset() >= end) {
+            continue;
+          }
+          if (!"chunk".equals(StreamRecord.header(r.headers(), "mrd.kind"))) {
             Manifest m = Manifest.decode(r.value());
-            ByteArrayOutputStream data = open.remove(id);
-            byte[] rdb = data == null ? new byte[0] : data.toByteArray();
-            CRC32 crc = new CRC32();
-            crc.update(rdb);
-            if (rdb.length == m.size() && crc.getValue() == m.crc() && accept.test(m)) {
-              best = new Snapshot(m, rdb);
+            if (accept.test(m)) {
+              manifests.add(m);
             }
           }
         }
       }
-      return best;
+      for (int i = manifests.size() - 1; i >= 0; i--) {
+        Manifest m = manifests.get(i);
+        byte[] rdb = chunksOf(c, tp, end, m);
+        if (rdb != null) {
+          return new Snapshot(m, rdb);
+        }
+      }
+      return null;
     }
   }
+
+  /** The RDB of manifest m, or null when its chunks are incomplete or do not match its size and CRC. */
+  private static byte[] chunksOf(KafkaConsumer<byte[], byte[]> c, TopicPartition tp, long end, Manifest m) {
+    String id = m.id();
+    c.seekToBeginning(List.of(tp));
+    ByteArrayOutputStream data = null;
+    long deadline = System.currentTimeMillis() + 300_000;
+    while (c.position(tp) < end && System.currentTimeMillis() < deadline) {
+      for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+        if (r.offset() >= end || !id.equals(new String(r.key(), StandardCharsets.US_ASCII))) {
+          continue;
+        }
+        if ("chunk".equals(StreamRecord.header(r.headers(), "mrd.kind"))) {
+          if (data == null) {
+            data = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, Math.max(0, m.size())));
+          }
+          data.writeBytes(r.value());
+          if (data.size() > m.size()) {
+            return null;
+          }
+        } else if (data != null) {
+          // its manifest: the chunks before it are the snapshot (a re-published id starts again after it)
+          byte[] rdb = data.toByteArray();
+          CRC32 crc = new CRC32();
+          crc.update(rdb);
+          if (rdb.length == m.size() && crc.getValue() == m.crc()) {
+            return rdb;
+          }
+          data = null;
+        }
+      }
+    }
+    return null;
+  }
+
 }

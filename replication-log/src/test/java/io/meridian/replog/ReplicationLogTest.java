@@ -182,4 +182,39 @@ class ReplicationLogTest {
     assertEquals(42, got.manifest().streamKafkaOffset());
     assertArrayEquals(rdb, got.rdb());
   }
+
+  @Test
+  void streamedSnapshotsAndTheNewestCompleteOne() {
+    TopicLayout l = new TopicLayout("mrd", "snapmany");
+    TopicSetup.ensure(admin, l, TopicSetup.Settings.singleBroker());
+    java.util.Properties client = new java.util.Properties();
+    client.put("bootstrap.servers", kafka.bootstrapServers());
+    java.util.Random rnd = new java.util.Random(7);
+    List<byte[]> images = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      byte[] rdb = new byte[50_000 + i * 1000];
+      rnd.nextBytes(rdb);
+      images.add(rdb);
+      try (SnapshotStore.Writer w = SnapshotStore.Writer.open(client, l, "h", 1000L * (i + 1), 10L * i, 4096)) {
+        // written in uneven pieces, as a snapshot's walk produces them
+        for (int off = 0; off < rdb.length; off += 777) {
+          w.write(rdb, off, Math.min(777, rdb.length - off));
+        }
+        SnapshotStore.Manifest m = w.finish();
+        assertEquals(rdb.length, m.size());
+      }
+    }
+    // a snapshot whose writer gave up (the bridge stopped mid-way): aborted, never visible
+    try (SnapshotStore.Writer w = SnapshotStore.Writer.open(client, l, "h", 9000, 99, 4096)) {
+      w.write(new byte[20_000], 0, 20_000);
+    }
+    SnapshotStore.Snapshot newest = SnapshotStore.latest(client, l, m -> true);
+    assertEquals(3000, newest.manifest().replOffset());
+    assertArrayEquals(images.get(2), newest.rdb());
+    // a point in time before the newest: the one at or before it
+    SnapshotStore.Snapshot older = SnapshotStore.latest(client, l, m -> m.replOffset() <= 2500);
+    assertEquals(2000, older.manifest().replOffset());
+    assertArrayEquals(images.get(1), older.rdb());
+    assertNull(SnapshotStore.latest(client, l, m -> m.replOffset() < 1000));
+  }
 }
