@@ -90,6 +90,9 @@ final class LogAppender implements ReplicationStream.Listener {
         onRestart.accept(start);
     }
 
+    /** The replid history last written to the log (null: not yet this run). */
+    private String writtenHistory;
+
     /** Checks, from the cron, for a stream that moved without appending (reset) or a new replid. */
     void checkStream() {
         if (len == 0 && stream.offset() != next) {
@@ -101,6 +104,11 @@ final class LogAppender implements ReplicationStream.Listener {
                 || m.secondReplOffset() != stream.secondReplOffset())) {
             flush();
             log.writeIdentity(stream.replid(), stream.replid2(), stream.secondReplOffset());
+        }
+        String h = io.meridian.node.repl.ReplicationStream.encodeHistory(stream.history());
+        if (!h.equals(writtenHistory)) {
+            log.writeReplidHistory(h);
+            writtenHistory = h;
         }
     }
 

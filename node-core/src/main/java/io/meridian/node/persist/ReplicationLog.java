@@ -44,6 +44,8 @@ public final class ReplicationLog implements AutoCloseable {
     private static final byte[] META_CF = "meta".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] K_REPLID = key("replid");
     private static final byte[] K_REPLID2 = key("replid2");
+    /** Past replids beyond replid2 ("id:upTo,..."), ReplicationStream's history. */
+    private static final byte[] K_HISTORY = key("replid-history");
     private static final byte[] K_SECOND = key("second_repl_offset");
     private static final byte[] K_OFFSET = key("master_repl_offset");
     private static final byte[] K_BASE = key("base_offset");
@@ -210,6 +212,21 @@ public final class ReplicationLog implements AutoCloseable {
         current = new LogMeta(replid, replid2, secondReplOffset, end,
                 m == null ? -1 : m.baseOffset(), m == null ? -1 : m.snapshotOffset());
         lastOffset = end;
+    }
+
+    /** The recorded history of past replids ("id:upTo,..."), or "". */
+    public String replidHistory() {
+        try {
+            byte[] v = db.get(meta, K_HISTORY);
+            return v == null ? "" : new String(v, StandardCharsets.US_ASCII);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("Can't read the replication log meta: " + e.getMessage(), e);
+        }
+    }
+
+    /** Records the history of past replids (with the identity it goes with). */
+    public void writeReplidHistory(String encoded) {
+        withBatch(b -> b.put(meta, K_HISTORY, encoded.getBytes(StandardCharsets.US_ASCII)), buffered);
     }
 
     /** Records a new identity with no new bytes (promotion: replid shifted). */

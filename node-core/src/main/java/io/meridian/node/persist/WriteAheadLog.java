@@ -140,14 +140,24 @@ public final class WriteAheadLog {
         }
         stream.reset(meta.replid(), r.applied(), r.streamDb());
         stream.setSecondary(meta.replid2(), meta.secondReplOffset());
+        stream.setHistory(io.meridian.node.repl.ReplicationStream.decodeHistory(log.replidHistory()));
         LOG.info("Replication log replayed: {} commands, offsets {}..{} in {} ms{}; replid {} offset {}",
                 r.commands(), from, r.applied(), (System.nanoTime() - t0) / 1_000_000,
                 r.errors() > 0 ? " (" + r.errors() + " answered errors)" : "", meta.replid(), r.applied());
     }
 
     /** Whether the log continues the stream an RDB with this replid and offset was taken from. */
-    private static boolean sameHistory(LogMeta meta, String replid, long offset) {
-        return replid.equals(meta.replid()) || replid.equals(meta.replid2()) && offset < meta.secondReplOffset();
+    /**
+     * Whether an RDB of (replid, offset) lies on the log's history: the log's replid, replid2 up
+     * to second_repl_offset, or an older replid the log recorded (a replica that loaded a full
+     * sync, then followed two failovers, restarts from that RDB and replays its log).
+     */
+    private boolean sameHistory(LogMeta meta, String replid, long offset) {
+        if (replid.equals(meta.replid()) || replid.equals(meta.replid2()) && offset < meta.secondReplOffset()) return true;
+        for (io.meridian.node.repl.ReplicationStream.Past p : io.meridian.node.repl.ReplicationStream.decodeHistory(log.replidHistory())) {
+            if (p.replid().equals(replid) && offset < p.validUpTo()) return true;
+        }
+        return false;
     }
 
     private void attach() {

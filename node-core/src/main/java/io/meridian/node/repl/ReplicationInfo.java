@@ -82,7 +82,8 @@ public final class ReplicationInfo {
                 .field("repl_backlog_histlen", active ? end - first : 0);
         // Meridian's own, after Redis's fields
         long age = b.oldestAgeMillis(node.clock().millis());
-        s.field("repl_backlog_kind", b.kind())
+        s.field("master_replid_history", ReplicationStream.encodeHistory(stream.history()))
+                .field("repl_backlog_kind", b.kind())
                 .field("repl_backlog_oldest_age_seconds", age < 0 ? -1 : age / 1000);
         String progress = m.fullSyncProgress();
         if (progress != null) s.field("full_sync_in_progress", progress);

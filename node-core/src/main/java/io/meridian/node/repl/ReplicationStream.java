@@ -4,6 +4,7 @@ import io.meridian.node.resp.RespEncoder;
 import io.meridian.node.util.Bytes;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -94,13 +95,83 @@ public final class ReplicationStream {
         this.streamDb = streamDb;
     }
 
+    /**
+     * Sets replid2. The replid2 it replaces goes to the history; forty zeros (a full sync: a new
+     * dataset, none of the old histories is a prefix of it) clears the history.
+     */
     public void setSecondary(String replid2, long secondReplOffset) {
+        if (isNone(replid2)) history = List.of();
+        else if (!replid2.equals(this.replid2)) remember(this.replid2, this.secondReplOffset);
         this.replid2 = replid2;
         this.secondReplOffset = secondReplOffset;
     }
 
+    // ---- past replids (PSYNC2 beyond replid2) ------------------------------------------------
+
+    /** A replid this stream carried before replid2, and the offset (1-based, as second_repl_offset) up to which it is a prefix of it. */
+    public record Past(String replid, long validUpTo) {}
+
+    /** How many past replids are kept (beyond replid2). */
+    public static final int HISTORY = 16;
+
+    private volatile List<Past> history = List.of();
+
+    /** The replids before replid2, newest first: a replica that missed several failovers can still continue. */
+    public List<Past> history() {
+        return history;
+    }
+
+    /** The history as the replication log recorded it. */
+    public void setHistory(List<Past> h) {
+        history = List.copyOf(h.size() > HISTORY ? h.subList(0, HISTORY) : h);
+    }
+
+    /** Up to which offset (1-based) a past replid is valid, or -1 when it is not in the history. */
+    public long historyLimit(String id) {
+        for (Past p : history) if (p.replid().equalsIgnoreCase(id)) return p.validUpTo();
+        return -1;
+    }
+
+    private void remember(String id, long upTo) {
+        if (isNone(id) || upTo < 0) return;
+        List<Past> h = new ArrayList<>(HISTORY);
+        h.add(new Past(id, upTo));
+        for (Past p : history) if (!p.replid().equals(id) && h.size() < HISTORY) h.add(p);
+        history = List.copyOf(h);
+    }
+
+    /** "id:upTo,id:upTo" (INFO, the replication log). */
+    public static String encodeHistory(List<Past> h) {
+        StringBuilder b = new StringBuilder();
+        for (Past p : h) {
+            if (b.length() > 0) b.append(',');
+            b.append(p.replid()).append(':').append(p.validUpTo());
+        }
+        return b.toString();
+    }
+
+    public static List<Past> decodeHistory(String s) {
+        List<Past> out = new ArrayList<>();
+        if (s == null || s.isBlank()) return out;
+        for (String item : s.split(",")) {
+            int c = item.indexOf(':');
+            if (c <= 0) continue;
+            try {
+                out.add(new Past(item.substring(0, c), Long.parseLong(item.substring(c + 1))));
+            } catch (NumberFormatException ignored) {
+                // a damaged entry is dropped: at worst a replica gets a full sync
+            }
+        }
+        return out;
+    }
+
+    private static boolean isNone(String id) {
+        return id == null || id.isEmpty() || id.chars().allMatch(ch -> ch == '0');
+    }
+
     /** PSYNC2 on promotion: the old replid becomes replid2, valid up to the current offset + 1. */
     public void shiftReplid() {
+        remember(replid2, secondReplOffset);
         replid2 = replid;
         secondReplOffset = offset + 1;
         replid = newReplid();

@@ -24,10 +24,29 @@ public record PsyncDecision(boolean partial, long from, String reason, boolean c
     public static PsyncDecision decide(String askedReplid, long askedOffset, String replid, String replid2,
                                        long secondReplOffset, boolean backlogActive, long backlogFirst, long backlogEnd,
                                        String replica) {
-        if (!askedReplid.equalsIgnoreCase(replid)
+        return decide(askedReplid, askedOffset, replid, replid2, secondReplOffset, id -> -1, backlogActive, backlogFirst,
+                backlogEnd, replica);
+    }
+
+    /**
+     * {@link #decide} with the node's older replids (Meridian's PSYNC2 history beyond replid2):
+     * {@code history} gives, for a past replid, the offset (1-based) up to which it is a prefix
+     * of the current stream, or -1. A replica that missed two failovers asks with a replid two
+     * promotions old and still continues.
+     */
+    public static PsyncDecision decide(String askedReplid, long askedOffset, String replid, String replid2,
+                                       long secondReplOffset, java.util.function.ToLongFunction<String> history,
+                                       boolean backlogActive, long backlogFirst, long backlogEnd, String replica) {
+        long pastLimit = askedReplid.startsWith("?") ? -1 : history.applyAsLong(askedReplid);
+        boolean fromHistory = pastLimit >= 0 && askedOffset <= pastLimit;
+        if (!fromHistory && !askedReplid.equalsIgnoreCase(replid)
                 && (!askedReplid.equalsIgnoreCase(replid2) || askedOffset > secondReplOffset)) {
             if (askedReplid.startsWith("?")) {
                 return new PsyncDecision(false, -1, "Full resync requested by replica " + replica, false);
+            }
+            if (pastLimit >= 0) {
+                return new PsyncDecision(false, -1, "Partial resynchronization not accepted: Requested offset for past ID "
+                        + askedReplid + " was " + askedOffset + ", but it is valid up to " + pastLimit, true);
             }
             if (!askedReplid.equalsIgnoreCase(replid) && !askedReplid.equalsIgnoreCase(replid2)) {
                 return new PsyncDecision(false, -1, "Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '"

@@ -207,7 +207,7 @@ public final class ReplicationMaster implements ReplicationStream.Listener {
             }
             ReplicationStream st = node.stream();
             PsyncDecision d = PsyncDecision.decide(Bytes.latin1(argv[1]), offset, st.replid(), st.replid2(),
-                    st.secondReplOffset(), backlog.active(), backlog.firstOffset(), backlog.endOffset(), s.name());
+                    st.secondReplOffset(), st::historyLimit, backlog.active(), backlog.firstOffset(), backlog.endOffset(), s.name());
             if (d.partial()) {
                 continuePartial(s, d.from());
                 node.stats().syncPartialOk++;
