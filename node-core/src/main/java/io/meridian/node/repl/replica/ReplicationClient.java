@@ -227,14 +227,23 @@ public final class ReplicationClient {
 
     /** Sends REPLCONF ACK offset. */
     public void ack(long offset) {
+        if (prePsync) return; // a master that only knows SYNC does not take REPLCONF ACK (Redis's CLIENT_PRE_PSYNC)
         write(RespEncoder.command("REPLCONF", "ACK", Long.toString(offset)));
     }
+
+    /** The master answered PSYNC with an error and this link synced with SYNC. */
+    public boolean prePsync() {
+        return prePsync;
+    }
+
+    private boolean prePsync;
 
     /**
      * Sends REPLCONF ACK offset FACK fsynced: also how far the replica's log is on disk (for
      * WAITAOF; a Redis 7.0 master reads the ACK and ignores the rest, as Redis 7.2 replicas send it).
      */
     public void ack(long offset, long fsynced) {
+        if (prePsync) return;
         write(RespEncoder.command("REPLCONF", "ACK", Long.toString(offset), "FACK", Long.toString(fsynced)));
     }
 
@@ -457,6 +466,19 @@ public final class ReplicationClient {
         }
         if (reply.startsWith("-NOMASTERLINK") || reply.startsWith("-LOADING")) {
             fail("Master is currently unable to PSYNC but should be in the future: " + reply);
+            return;
+        }
+        if (reply.startsWith("-ERR") && !options.psyncFailover()) {
+            // a master without PSYNC (before Redis 2.8, some proxies): SYNC, as Redis's syncWithMaster does on
+            // PSYNC_NOT_SUPPORTED. The RDB follows at once, without +FULLRESYNC: the master's replid and offset
+            // are unknown, so this node starts a history of its own at offset 0 and the next link syncs in full again.
+            LOG.warn("Master does not support PSYNC or is in error state (reply: {})", reply);
+            LOG.info("Retrying with SYNC...");
+            prePsync = true;
+            send("SYNC");
+            streamOffset = 0;
+            setState(ReplState.TRANSFER);
+            listener.fullResync(io.meridian.node.repl.ReplicationStream.newReplid(), 0);
             return;
         }
         if (reply.startsWith("-ERR")) {

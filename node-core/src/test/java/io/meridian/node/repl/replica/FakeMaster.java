@@ -35,8 +35,16 @@ final class FakeMaster implements AutoCloseable {
     final List<List<String>> received = Collections.synchronizedList(new ArrayList<>());
     private final List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());
 
+    /** What an old master does on SYNC (null: it does not know SYNC either). */
+    private final Psync sync;
+
     FakeMaster(Psync psync) throws IOException {
+        this(psync, null);
+    }
+
+    FakeMaster(Psync psync, Psync sync) throws IOException {
         this.psync = psync;
+        this.sync = sync;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.acceptor = new Thread(this::acceptLoop, "fake-master");
         acceptor.setDaemon(true);
@@ -74,10 +82,22 @@ final class FakeMaster implements AutoCloseable {
                 switch (name) {
                     case "PING" -> out.write("+PONG\r\n".getBytes(StandardCharsets.US_ASCII));
                     case "AUTH", "REPLCONF" -> out.write("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
+                    case "SYNC" -> {
+                        if (sync == null) {
+                            out.write("-ERR unknown command 'SYNC'\r\n".getBytes(StandardCharsets.US_ASCII));
+                        } else {
+                            boolean keep = sync.answer(argv, n, out);
+                            out.flush();
+                            if (!keep) return;
+                            for (List<String> next; (next = readCommand(in)) != null; ) received.add(next);
+                            return;
+                        }
+                    }
                     case "PSYNC" -> {
                         boolean keep = psync.answer(argv, n, out);
                         out.flush();
                         if (!keep) return;
+                        if (sync != null) break; // an old master: SYNC comes next
                         for (List<String> next; (next = readCommand(in)) != null; ) received.add(next);
                         return;
                     }

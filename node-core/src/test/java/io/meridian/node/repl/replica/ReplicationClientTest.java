@@ -230,8 +230,7 @@ class ReplicationClientTest {
                 {"+PONG\r\n-WRONGPASS invalid username-password pair or user is disabled.\r\n",
                         "Unable to AUTH to MASTER: -WRONGPASS invalid username-password pair or user is disabled."},
                 {"+PONG\r\n+OK\r\n+OK\r\n+OK\r\n-LOADING Redis is loading\r\n", "Master is currently unable to PSYNC but should be in the future: -LOADING Redis is loading"},
-                {"+PONG\r\n+OK\r\n+OK\r\n+OK\r\n-ERR unknown command 'PSYNC'\r\n",
-                        "Master does not support PSYNC or is in error state (reply: -ERR unknown command 'PSYNC')"},
+                // -ERR to PSYNC is not an error: the replica retries with SYNC (SyncFallbackTest)
                 {"+PONG\r\n+OK\r\n+OK\r\n+OK\r\n+WHAT\r\n", "Unexpected reply to PSYNC from master: +WHAT"},
                 {"+PONG\r\n+OK\r\n+OK\r\n+OK\r\n+FULLRESYNC abc 1\r\n", "Master replied with wrong +FULLRESYNC syntax."},
                 {"+PONG\r\n+OK\r\n+OK\r\n+OK\r\n+FULLRESYNC " + REPLID + " 1\r\n-ERR no\r\n", "MASTER aborted replication with an error: ERR no"},
