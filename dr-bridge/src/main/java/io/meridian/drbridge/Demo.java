@@ -11,7 +11,6 @@ import io.meridian.node.Node;
 import io.meridian.node.config.Config;
 import io.meridian.node.config.RedisConfParser;
 import io.meridian.node.log.Logging;
-import io.meridian.replog.TopicLayout;
 
 import java.io.File;
 import java.io.IOException;
@@ -25,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -33,10 +31,10 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
- * {@code bin/meridian demo [--drill]}: the two-region setup on one machine. Region A: a master
- * and a RESP replica of it whose stream is published to Kafka (the bridge: a
- * {@link KafkaStreamRelay} on the replica); the embedded Kafka broker; region B: a
- * Kafka-sourced replica rebuilt from the log and following it. Prints how to connect with
+ * {@code bin/meridian demo [--drill]}: the two-region setup on one machine. Region A: a master,
+ * a RESP replica of it, and the bridge ({@link Bridge}, what {@code bin/meridian bridge} runs: a
+ * node following the master whose stream and snapshots go to Kafka); the embedded Kafka broker;
+ * region B: a Kafka-sourced replica rebuilt from the log and following it. Prints how to connect with
  * redis-cli and runs until stopped. With {@code --drill}: the same on free ports, some load on
  * the master, one drill (cut = the bridge stops after publishing what region A had), its
  * report, and the drill's exit status.
@@ -56,6 +54,8 @@ public final class Demo {
     private Node master;
     private Node replicaA;
     private Node standby;
+    private Node bridgeNode;
+    private Bridge bridgeApp;
     private KafkaStreamRelay bridge;
 
     private Demo() {}
@@ -139,10 +139,12 @@ public final class Demo {
         replicaA = node(dir.resolve("region-a-replica"), log, "--port", Integer.toString(ports[1]),
                 "--replicaof", "127.0.0.1", Integer.toString(ports[0]));
         await("region A's replica to sync with its master", () -> replicaA.masterLinkUp(), 60);
-        Properties client = new Properties();
-        client.put("bootstrap.servers", kafka.bootstrapServers());
-        bridge = KafkaStreamRelay.start(replicaA, client, new TopicLayout("meridian", CLUSTER), 1);
         KafkaReplica.install();
+        // the bridge: rebuilt from Kafka when it holds something (--keep), then following the master from there
+        bridgeNode = node(dir.resolve("bridge"), log,
+                Bridge.nodeArgs(List.of("--bootstrap", kafka.bootstrapServers(), "--cluster", CLUSTER, "--port", "0")));
+        bridgeApp = Bridge.attach(bridgeNode, new Bridge.Options("127.0.0.1", ports[0], 0, 64L * 1024 * 1024, 3600, 1L << 30));
+        bridge = bridgeApp.relay();
         standby = node(dir.resolve("region-b"), log, "--port", Integer.toString(ports[2]), "--replica-source", "kafka",
                 "--kafka-bootstrap-servers", kafka.bootstrapServers(), "--kafka-cluster", CLUSTER);
         await("region B to rebuild from Kafka", () -> standby.upstream() instanceof KafkaUpstream k
@@ -150,7 +152,8 @@ public final class Demo {
         out.println();
         out.println("Meridian demo: two regions on this machine");
         out.printf("  region A  master ...... redis-cli -p %d        takes the writes%n", ports[0]);
-        out.printf("            replica ..... redis-cli -p %d        replica of the master; the bridge publishes its stream to Kafka%n", ports[1]);
+        out.printf("            replica ..... redis-cli -p %d        replica of the master%n", ports[1]);
+        out.println("            bridge ...... follows the master, publishes its stream and snapshots to Kafka (INFO bridge in the log)");
         out.printf("  Kafka     broker ...... %s     topics meridian.%s.stream and meridian.%s.snapshots%n",
                 kafka.bootstrapServers(), CLUSTER, CLUSTER);
         out.printf("  region B  replica ..... redis-cli -p %d        rebuilt from Kafka, follows it, read-only%n", ports[2]);
@@ -194,7 +197,7 @@ public final class Demo {
     /** The bridge stops after region A's replica has everything the (paused) master has, and Kafka has it all. */
     private void cutBridge() throws Exception {
         long target = onCommandThread(master, () -> master.stream().offset());
-        await("region A's replica to reach the master's offset", () -> onCommandThread(replicaA, () -> replicaA.stream().offset()) >= target, 30);
+        await("the bridge to reach the master's offset", () -> onCommandThread(bridgeNode, () -> bridgeNode.stream().offset()) >= target, 30);
         bridge.flush(Duration.ofSeconds(30));
         bridge.close();
     }
@@ -249,8 +252,9 @@ public final class Demo {
 
     /** The bridge first (it reads a node), then the nodes, then the broker. */
     private void close() {
-        if (bridge != null) bridge.close();
-        for (Node n : new Node[]{standby, replicaA, master}) {
+        if (bridgeApp != null) bridgeApp.close();
+        else if (bridge != null) bridge.close();
+        for (Node n : new Node[]{standby, bridgeNode, replicaA, master}) {
             if (n != null) {
                 try {
                     n.stop();
@@ -261,7 +265,8 @@ public final class Demo {
         }
         if (kafka != null) kafka.close();
         bridge = null;
-        standby = replicaA = master = null;
+        bridgeApp = null;
+        standby = bridgeNode = replicaA = master = null;
         kafka = null;
     }
 
