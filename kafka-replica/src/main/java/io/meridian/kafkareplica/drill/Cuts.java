@@ -51,6 +51,14 @@ public final class Cuts {
             throw new IllegalArgumentException("--cut bridge needs --bootstrap and --cluster (the bridge is fenced through Kafka)");
         }
         Properties p = new Properties();
+        if (o.clientConfig != null) {
+            // security.protocol, sasl.*, ssl.*: the same file the bridge and the standby read
+            try (java.io.Reader r = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(o.clientConfig))) {
+                p.load(r);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read --client-config " + o.clientConfig + ": " + e.getMessage(), e);
+            }
+        }
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrap);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, bridgeTransactionalId(o.cluster));
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -14,6 +14,7 @@ import java.util.Map;
  * --password P             AUTH on both                  (MERIDIAN_DRILL_PASSWORD, REDISCLI_AUTH)
  * --primary-password P / --standby-password P
  * --bootstrap servers --cluster NAME [--topic-prefix P]  the Kafka log (--cut bridge fences the bridge there)
+ * --client-config FILE     Kafka client properties (security.protocol, sasl.*, ssl.*) for that
  * --cut bridge|master|pause|command   how the primary is cut (default bridge)
  * --cut-command "shell"    run this to cut (implies --cut command)
  * --canaries N             canary writes timed until visible in the standby (default 20)
@@ -39,6 +40,8 @@ public final class DrillOptions {
     public String bootstrap;
     public String cluster;
     public String topicPrefix = "meridian";
+    /** Kafka client properties file passed through (SASL/TLS), or null. */
+    public String clientConfig;
     public String cut = "bridge";
     public String cutCommand;
     public int canaries = 20;
@@ -62,7 +65,7 @@ public final class DrillOptions {
 
     public static final String USAGE = String.join("\n",
             "usage: bin/meridian drill --primary HOST:PORT --standby HOST:PORT [--cut bridge|master|pause|command]",
-            "         [--bootstrap SERVERS --cluster NAME] [--cut-command SHELL] [--canaries N] [--load-rate N]",
+            "         [--bootstrap SERVERS --cluster NAME [--client-config FILE]] [--cut-command SHELL] [--canaries N] [--load-rate N]",
             "         [--load-seconds S] [--wait-ms M] [--max-rpo BYTES] [--max-rpo-writes N] [--max-rto SECONDS]",
             "         [--drain-timeout S] [--timeout S] [--password P] [--json] [--report FILE]",
             "Writes canaries in the primary and times them in the standby, freezes the primary's offset and",
@@ -94,6 +97,7 @@ public final class DrillOptions {
                         case "--bootstrap" -> o.bootstrap = v;
                         case "--cluster" -> o.cluster = v;
                         case "--topic-prefix" -> o.topicPrefix = v;
+                        case "--client-config" -> o.clientConfig = v;
                         case "--cut" -> o.cut = v;
                         case "--cut-command" -> {
                             o.cutCommand = v;
