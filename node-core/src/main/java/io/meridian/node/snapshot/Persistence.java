@@ -329,7 +329,10 @@ public final class Persistence {
         long now = node.clock().millis();
         Snapshot s = bgsave;
         sb.append("loading:").append(loading ? 1 : 0).append("\r\n");
-        sb.append("async_loading:0\r\n");
+        // a replica's full sync loads into a fresh keyspace while the old one is served (Redis's swapdb
+        // way of loading, async_loading), whatever repl-diskless-load says: clients never wait on LOADING
+        io.meridian.node.repl.UpstreamLink up = node.isReplica() ? node.upstream() : null;
+        sb.append("async_loading:").append(up != null && up.syncInProgress() ? 1 : 0).append("\r\n");
         if (loading) {
             long elapsed = Math.max(1, now - loadingStartMillis);
             double perc = loadingTotalBytes == 0 ? 0 : loadingLoadedBytes * 100.0 / loadingTotalBytes;

@@ -231,9 +231,14 @@ class BadMasterTest {
             assertTrue(Long.parseLong(info.get("master_sync_last_io_seconds_ago")) >= 0);
             assertEquals("sync", onLoop(n.node(), () -> ReplicaOf.link(n.node()).roleState()));
             assertOldDataServed(n);
+            // the new dataset is built beside the old one, which is served meanwhile: Redis's async loading
+            var persistence = ReplTesting.info(c, "persistence");
+            assertEquals("1", persistence.get("async_loading"), persistence.toString());
+            assertEquals("0", persistence.get("loading"));
             // REPLICAOF NO ONE drops the transfer and its temp file
             assertEquals(new RespClient.Simple("OK"), c.call("REPLICAOF", "NO", "ONE"));
             assertEquals("master", ReplTesting.info(c, "replication").get("role"));
+            assertEquals("0", ReplTesting.info(c, "persistence").get("async_loading"));
             assertNoTempFiles(n);
             assertOldDataServed(n);
         }
