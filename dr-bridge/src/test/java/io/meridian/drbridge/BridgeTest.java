@@ -194,6 +194,39 @@ class BridgeTest {
     }
 
     @Test
+    void snapshotsFollowTheStreamAndANewStandbyLoadsTheNewest() throws Exception {
+        String cluster = "periodic";
+        try (TestNode master = TestNode.start(); Jedis m = jedis(master.port()); TestNode bn = bridgeNode(cluster);
+             TestNode follower = regionB(cluster)) {
+            for (int i = 0; i < 50; i++) m.set("pre:" + i, "v" + i);
+            // a snapshot after every 20 kB of stream
+            try (Bridge br = Bridge.attach(bn.node(), new Bridge.Options("127.0.0.1", master.port(), 0, 64L << 20, 3600, 20_000));
+                 Jedis f = jedis(follower.port()); Jedis bj = jedisOf(bn)) {
+                waitFor("the first snapshot (the first full sync)", () -> br.relay().publishedEnd() >= 0);
+                String value = "y".repeat(1000);
+                for (int i = 0; i < 100; i++) m.set("big:" + i, value + i);
+                waitFor("a snapshot after the bytes", () -> Long.parseLong(info(bj, "bridge").get("bridge_snapshots_total")) >= 2,
+                        () -> info(bj, "bridge").toString());
+                long snapAt = Long.parseLong(info(bj, "bridge").get("bridge_last_snapshot_offset"));
+                assertTrue(snapAt > 50_000, "the newer snapshot is past the big writes: " + snapAt);
+                m.set("after-snapshot", "1");
+                // the standby that followed live all along still has every byte (snapshots do not cut the stream)
+                converge(m, f);
+                assertEquals(digest(m), digest(f));
+                // a new standby starts from the newest snapshot, not from the first
+                try (TestNode b = regionB(cluster); Jedis s = jedis(b.port())) {
+                    converge(m, s);
+                    assertEquals(digest(m), digest(s));
+                    String loaded = info(s, "replication").get("kafka_snapshot");
+                    long loadedAt = Long.parseLong(loaded.substring(loaded.indexOf(':') + 1));
+                    assertTrue(loadedAt >= snapAt, "loaded " + loaded + ", newest at " + snapAt);
+                }
+            }
+            assertContiguous(cluster);
+        }
+    }
+
+    @Test
     void badOptionsAreRefused() {
         List<String> rest = new ArrayList<>();
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,

@@ -211,6 +211,19 @@ public final class RedisMetrics implements MultiCollector {
                 if (off != null) b.gauge(NS + "connected_slave_offset_bytes", "Offset of connected slave", l, off);
                 Double lag = value(sf.get("lag"));
                 if (lag != null) b.gauge(NS + "connected_slave_lag_seconds", "Lag of connected slave", l, lag);
+            } else if (k.matches("slave\\d+_lag")) {
+                // Meridian's own: lag in bytes and milliseconds per replica (INFO slaveN_lag)
+                Map<String, String> sf = InfoSnapshot.subfields(e.getValue());
+                String id = k.substring(0, k.length() - "_lag".length());
+                Map<String, String> main = InfoSnapshot.subfields(r.getOrDefault(id, ""));
+                Labels l = Labels.of("slave_ip", main.getOrDefault("ip", ""), "slave_port", main.getOrDefault("port", ""));
+                Double bytes = value(sf.get("bytes"));
+                if (bytes != null && bytes >= 0) b.gauge("meridian_replica_lag_bytes", "Stream bytes a replica has not acknowledged", l, bytes);
+                Double ms = value(sf.get("ms"));
+                if (ms != null && ms >= 0) b.gauge("meridian_replica_ack_age_seconds", "Seconds since a replica's last acknowledgement", l, ms / 1000.0);
+            } else if (k.equals("repl_backlog_oldest_age_seconds")) {
+                Double age = value(e.getValue());
+                if (age != null) b.gauge("meridian_repl_backlog_oldest_age_seconds", "Age of the oldest stream byte the backlog (log) holds", Labels.EMPTY, age);
             }
         }
         if ("slave".equals(r.get("role"))) {

@@ -71,6 +71,41 @@ class WaitAndMinReplicasTest {
     }
 
     @Test
+    void minReplicasMaxLagAlsoInBytes() throws Exception {
+        try (TestNode node = TestNode.start("--repl-diskless-sync", "no");
+             Jedis m = new Jedis(node.host(), node.port(), 30_000);
+             ReplTesting.FakeReplica r = new ReplTesting.FakeReplica(node.host(), node.port())) {
+            m.set("a", "1");
+            String full = r.psync(7777, false, "?", -1);
+            assertTrue(full.startsWith("+FULLRESYNC"), full);
+            r.rdb();
+            long at = Long.parseLong(field(m.info("replication"), "master_repl_offset"));
+            r.send("REPLCONF", "ACK", Long.toString(at));
+            m.configSet("min-replicas-to-write", "1");
+            m.configSet("min-replicas-max-lag", "60");
+            m.configSet("min-replicas-max-lag-bytes", "1000");
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!"1".equals(field(m.info("replication"), "min_slaves_good_slaves")) && System.currentTimeMillis() < deadline) Thread.sleep(20);
+            assertEquals("OK", m.set("b", "2"));
+            // 5000 bytes the replica never acknowledges: recent in seconds, too far behind in bytes
+            m.set("big", "x".repeat(5000));
+            r.send("REPLCONF", "ACK", Long.toString(at)); // still at the old offset, and still alive
+            deadline = System.currentTimeMillis() + 10_000;
+            while (!"0".equals(field(m.info("replication"), "min_slaves_good_slaves")) && System.currentTimeMillis() < deadline) Thread.sleep(20);
+            JedisDataException e = assertThrows(JedisDataException.class, () -> m.set("c", "3"));
+            assertEquals("NOREPLICAS Not enough good replicas to write.", e.getMessage());
+            // it catches up: good again
+            long now = Long.parseLong(field(m.info("replication"), "master_repl_offset"));
+            r.send("REPLCONF", "ACK", Long.toString(now));
+            deadline = System.currentTimeMillis() + 10_000;
+            while (!"1".equals(field(m.info("replication"), "min_slaves_good_slaves")) && System.currentTimeMillis() < deadline) Thread.sleep(20);
+            assertEquals("OK", m.set("c", "3"));
+            // the per-replica lag in bytes Meridian adds after Redis's fields
+            assertTrue(field(m.info("replication"), "slave0_lag").startsWith("bytes="), m.info("replication"));
+        }
+    }
+
+    @Test
     void waitOnAReplicaIsRefusedAsRedis() throws Exception {
         try (RealRedis master = RealRedis.start();
              RealRedis real = RealRedis.start("--replicaof", master.host(), Integer.toString(master.port()));
