@@ -17,6 +17,15 @@ public final class ReplicationStream {
     /** Receives the stream in order; start is the offset of the first byte of data. */
     public interface Listener {
         void onAppend(long start, byte[] data);
+
+        /**
+         * Whether this listener needs the bytes of the writes fed now. When none does (no log, no
+         * replica, no backlog yet: Redis creates its backlog with the first replica), a write is
+         * counted in the offset without being encoded.
+         */
+        default boolean wantsBytes() {
+            return true;
+        }
     }
 
     private volatile String replid;
@@ -73,12 +82,17 @@ public final class ReplicationStream {
             append(RespEncoder.command(Bytes.utf8("SELECT"), Bytes.fromLong(db)));
             streamDb = db;
         }
-        if (listeners.isEmpty()) {
-            // nobody reads the bytes (no log, no replica): count them without building them
+        if (!bytesWanted()) {
+            // nobody reads the bytes (no log, no replica, no backlog): count them without building them
             offset += RespEncoder.encodedLength(argv);
             return;
         }
         append(RespEncoder.command(argv));
+    }
+
+    private boolean bytesWanted() {
+        for (Listener l : listeners) if (l.wantsBytes()) return true;
+        return false;
     }
 
     /** Appends raw stream bytes (a replica relaying its master's stream verbatim). */

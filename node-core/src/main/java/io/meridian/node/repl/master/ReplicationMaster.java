@@ -92,7 +92,9 @@ public final class ReplicationMaster implements ReplicationStream.Listener {
         if (config.getBool("repl-log-enabled")) {
             this.backlog = new LogBacklog(node);
         } else {
-            RingBacklog ring = new RingBacklog(node.stream(), () -> config.getLong("repl-backlog-size"), () -> node.clock().millis());
+            // created with the first replica (or the node's own master link), as Redis's backlog: until then writes are not encoded
+            RingBacklog ring = new RingBacklog(node.stream(), () -> config.getLong("repl-backlog-size"), () -> node.clock().millis(),
+                    () -> node.isReplica() || !replicas.isEmpty() || !handshakes.isEmpty());
             node.stream().addListener(ring);
             this.backlog = ring;
         }
@@ -584,6 +586,11 @@ public final class ReplicationMaster implements ReplicationStream.Listener {
     }
 
     // ---- the live stream --------------------------------------------------------------------------
+
+    @Override
+    public boolean wantsBytes() {
+        return !replicas.isEmpty(); // register() re-aligns expectedNext when the first replica comes
+    }
 
     @Override
     public void onAppend(long start, byte[] data) {

@@ -29,17 +29,45 @@ final class RingBacklog implements Backlog, ReplicationStream.Listener {
     /** Stream offset just past the last byte held. */
     private long end;
     private long retain = Long.MAX_VALUE;
+    /** Whether the node needs a backlog now (it has or had replicas, or is itself a replica). */
+    private final java.util.function.BooleanSupplier needed;
+    /** Created on first need and kept, as Redis's repl_backlog (created with the first replica, or by a replica's link). */
+    private boolean active;
 
     RingBacklog(ReplicationStream stream, LongSupplier size, LongSupplier clock) {
+        this(stream, size, clock, () -> true);
+    }
+
+    RingBacklog(ReplicationStream stream, LongSupplier size, LongSupplier clock, java.util.function.BooleanSupplier needed) {
         this.stream = stream;
         this.start = stream.offset();
         this.end = start;
         this.size = size;
         this.clock = clock;
+        this.needed = needed;
+    }
+
+    @Override
+    public boolean wantsBytes() {
+        return active || needed.getAsBoolean();
+    }
+
+    /** Starts holding the stream from where it is now (nothing before is kept: a PSYNC for it gets a full sync). */
+    private boolean activate() {
+        if (!active && needed.getAsBoolean()) {
+            active = true;
+            restart(stream.offset());
+        }
+        return active;
     }
 
     @Override
     public void onAppend(long at, byte[] data) {
+        if (!active) {
+            if (!needed.getAsBoolean()) return;
+            active = true;
+            restart(at);
+        }
         if (at != end) restart(at);
         int off = 0;
         while (off < data.length) {
@@ -65,6 +93,7 @@ final class RingBacklog implements Backlog, ReplicationStream.Listener {
 
     /** Follows a stream that was reset without appending. */
     private void sync() {
+        if (!active) return;
         long now = stream.offset();
         if (now != end) restart(now);
     }
@@ -102,7 +131,7 @@ final class RingBacklog implements Backlog, ReplicationStream.Listener {
 
     @Override
     public boolean active() {
-        return true;
+        return activate();
     }
 
     @Override
