@@ -163,9 +163,10 @@ public final class Bridge implements AutoCloseable {
         try {
             // (2) the dataset as Kafka holds it
             boolean hasSnapshot = hasSnapshot(client, settings);
-            if (hasSnapshot) {
-                catchUp(node);
-            } else {
+            if (hasSnapshot && !catchUp(node)) {
+                LOG.warn("Bridge: {} holds no complete snapshot (a bridge stopped while publishing one?): starting a new history "
+                        + "from the master's full sync", settings.layout().snapshotTopic());
+            } else if (!hasSnapshot) {
                 LOG.info("Bridge: {} holds no snapshot yet: the first full sync with the master will be the first", settings.layout().snapshotTopic());
             }
             // (3) continue from there
@@ -210,8 +211,11 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
-    /** Waits until the node applied everything the stream topic holds, with progress in the log. */
-    private static void catchUp(Node node) throws InterruptedException {
+    /**
+     * Waits until the node applied everything the stream topic holds, with progress in the log;
+     * false when no complete snapshot shows up within a minute (only chunks of aborted ones).
+     */
+    private static boolean catchUp(Node node) throws InterruptedException {
         long lastLog = 0;
         long started = System.currentTimeMillis();
         while (true) {
@@ -225,9 +229,10 @@ public final class Bridge implements AutoCloseable {
             if (st == KafkaUpstream.State.FOLLOWING && k.lagRecords() == 0) {
                 LOG.info("Bridge: rebuilt from Kafka in {} ms: repl offset {}, {} keys", System.currentTimeMillis() - started,
                         k.replOffset(), node.keyspace().totalKeys());
-                return;
+                return true;
             }
             long now = System.currentTimeMillis();
+            if (st == KafkaUpstream.State.WAITING_SNAPSHOT && now - started > 60_000) return false;
             if (now - lastLog >= 5000) {
                 lastLog = now;
                 LOG.info("Bridge: rebuilding from Kafka ({}: {} records, {} bytes behind)", st.name().toLowerCase(Locale.ROOT),

@@ -210,14 +210,15 @@ public final class KafkaStreamRelay implements AutoCloseable {
         });
         StreamRecord last = options.resume() ? StreamPublisher.lastRecord(client, layout) : null;
         boolean blank = onCommandThread(() -> node.keyspace().totalKeys() == 0);
-        if (options.resume() && last == null && at[0] == 0 && blank) {
-            // an empty topic and an empty node: the first history (a full sync from the master) brings the first snapshot
-            LOG.info("Kafka relay: {} is empty: the first full sync will be published as its first snapshot", layout.streamTopic());
-        } else if (last != null && last.end() == at[0]) {
+        if (last != null && last.end() == at[0] && last.replid().equals(id[0])) {
             publishedEnd = at[0];
             lastReplid = id[0];
             lastSnapshotAt = System.currentTimeMillis(); // the interval counts from now: the topic has a snapshot
             LOG.info("Kafka relay: resuming {} at repl offset {} (replid {}), where the topic ends", layout.streamTopic(), at[0], id[0]);
+        } else if (options.resume() && at[0] == 0 && blank) {
+            // nothing loaded (an empty topic, or one without a complete snapshot): never publish an empty dataset as a
+            // snapshot; the first history (a full sync from the master) brings the first one
+            LOG.info("Kafka relay: nothing to resume in {}: the first full sync will be published as a new snapshot", layout.streamTopic());
         } else {
             if (options.resume() && last != null) {
                 LOG.info("Kafka relay: the topic ends at {} but this node is at {}: publishing a new snapshot", last.end(), at[0]);
