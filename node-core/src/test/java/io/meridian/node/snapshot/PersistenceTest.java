@@ -37,6 +37,8 @@ class PersistenceTest {
                 }
             });
             writer.start();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (writes.get() < 100 && System.currentTimeMillis() < deadline) Thread.sleep(1); // the writer is writing
             assertEquals("Background saving started", j.bgsave());
             assertThrows(JedisDataException.class, j::bgsave, "a second BGSAVE while one runs");
             waitBgsave(j);
