@@ -53,6 +53,45 @@ public final class SnapshotStore {
     }
   }
 
+  /**
+   * Waits until the committed manifest is visible to read_committed readers. commitTransaction
+   * returns once the coordinator has logged the decision; the markers that make the records
+   * readable reach the partition a moment later, and a standby or drill that looks for the
+   * snapshot right after it was published must find it.
+   */
+  private static void awaitVisible(Properties client, TopicLayout layout,
+                                   java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sent) {
+    long manifestOffset;
+    try {
+      manifestOffset = sent.get().offset();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new KafkaException("snapshot manifest not written", e.getCause());
+    }
+    Properties p = new Properties();
+    for (String k : client.stringPropertyNames()) {
+      if (!k.startsWith("transactional.") && !k.equals("acks") && !k.equals("enable.idempotence") && !k.equals("max.request.size")) {
+        p.put(k, client.getProperty(k));
+      }
+    }
+    p.put("isolation.level", "read_committed");
+    p.put("enable.auto.commit", false);
+    TopicPartition tp = new TopicPartition(layout.snapshotTopic(), 0);
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (c.endOffsets(List.of(tp)).get(tp) <= manifestOffset && System.currentTimeMillis() < deadline) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
   /** A complete snapshot read back. */
   public record Snapshot(Manifest manifest, byte[] rdb) {
   }
@@ -87,8 +126,10 @@ public final class SnapshotStore {
         }
         RecordHeaders h = new RecordHeaders();
         h.add("mrd.kind", "manifest".getBytes(StandardCharsets.US_ASCII));
-        prod.send(new ProducerRecord<byte[], byte[]>(layout.snapshotTopic(), 0, key, m.encode(), h));
+        java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sent =
+            prod.send(new ProducerRecord<byte[], byte[]>(layout.snapshotTopic(), 0, key, m.encode(), h));
         prod.commitTransaction();
+        awaitVisible(p, layout, sent);
       } catch (KafkaException e) {
         try {
           prod.abortTransaction();
@@ -122,6 +163,8 @@ public final class SnapshotStore {
     private long size;
     private boolean done;
 
+    private final Properties client;
+
     private Writer(Properties client, TopicLayout layout, String replid, long replOffset, long streamKafkaOffset, int chunkSize) {
       Properties p = new Properties();
       p.putAll(client);
@@ -129,6 +172,7 @@ public final class SnapshotStore {
       p.put("enable.idempotence", true);
       p.put("transactional.id", "meridian-bridge." + layout.cluster() + ".snapshots");
       p.put("max.request.size", Math.max(2 * 1024 * 1024, chunkSize + 64 * 1024));
+      this.client = client;
       this.layout = layout;
       this.replid = replid;
       this.replOffset = replOffset;
@@ -183,9 +227,11 @@ public final class SnapshotStore {
       Manifest m = new Manifest(replid, replOffset, streamKafkaOffset, chunks, size, crc.getValue());
       RecordHeaders h = new RecordHeaders();
       h.add("mrd.kind", "manifest".getBytes(StandardCharsets.US_ASCII));
-      prod.send(new ProducerRecord<byte[], byte[]>(layout.snapshotTopic(), 0, key, m.encode(), h));
+      java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sent =
+          prod.send(new ProducerRecord<byte[], byte[]>(layout.snapshotTopic(), 0, key, m.encode(), h));
       prod.commitTransaction();
       done = true;
+      awaitVisible(client, layout, sent);
       return m;
     }
 
