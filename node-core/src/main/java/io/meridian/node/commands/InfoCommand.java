@@ -317,7 +317,9 @@ final class InfoCommand {
                 .field("io_threaded_reads_processed", 0)
                 .field("io_threaded_writes_processed", 0)
                 .field("reply_buffer_shrinks", 0)
-                .field("reply_buffer_expands", 0);
+                .field("reply_buffer_expands", 0)
+                // Meridian's own, after Redis's fields
+                .field("sync_full_resumed", st.syncFullResumed);
     }
 
     private void replication(Section s) {

@@ -95,6 +95,12 @@ public final class ReplicationCommands implements CommandFamily {
                     return;
                 }
                 m.setRdbOnly(c, v == 1);
+            } else if (Args.is(opt, "rdb-resume")) {
+                // Meridian: the replica holds the first bytes of a snapshot whose transfer was cut (RdbResume)
+                if (!m.setResume(c, Bytes.latin1(val))) {
+                    c.error("ERR Invalid rdb-resume token: " + Bytes.latin1(val));
+                    return;
+                }
             } else if (Args.is(opt, "rdb-filter-only")) {
                 // Redis 7.0's only filter is "functions"; Meridian has no functions, so every RDB already holds none
                 for (String word : Bytes.latin1(val).trim().split("\\s+")) {

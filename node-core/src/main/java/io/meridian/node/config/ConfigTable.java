@@ -76,7 +76,7 @@ public final class ConfigTable {
             string("masteruser", "", true, "user for the master").with(SENSITIVE, EMPTY_IS_NULL),
             bool("replica-serve-stale-data", true, true, "serve reads while the link is down").alias("slave-serve-stale-data"),
             bool("replica-read-only", true, true, "refuse writes from clients on a replica").alias("slave-read-only"),
-            bool("repl-diskless-sync", true, true, "stream full syncs without a file"),
+            bool("repl-diskless-sync", true, true, "stream full syncs without a file (no: a file kept for later replicas, and cut transfers resume)"),
             integer("repl-diskless-sync-delay", 5, 0, Integer.MAX_VALUE, true, "seconds to wait for more replicas before a diskless sync"),
             integer("repl-diskless-sync-max-replicas", 0, 0, Integer.MAX_VALUE, true, "start a diskless sync early at this many replicas"),
             enumeration("repl-diskless-load", "disabled", true, "how a replica loads a full sync", "disabled", "on-empty-db", "swapdb").with(DENY_LOADING),

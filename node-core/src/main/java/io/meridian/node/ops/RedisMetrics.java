@@ -104,6 +104,7 @@ public final class RedisMetrics implements MultiCollector {
                 "sync_full", "replica_resyncs_full",
                 "sync_partial_ok", "replica_partial_resync_accepted",
                 "sync_partial_err", "replica_partial_resync_denied",
+                "sync_full_resumed", "replica_resyncs_full_resumed", // Meridian: cut transfers resumed (REPLCONF rdb-resume)
         };
         for (int i = 0; i < g.length; i += 2) GAUGES.put(g[i], g[i + 1]);
         String[] c = {

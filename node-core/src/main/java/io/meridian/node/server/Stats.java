@@ -23,6 +23,8 @@ public final class Stats {
     public long syncFull;
     public long syncPartialOk;
     public long syncPartialErr;
+    /** Full syncs whose cut transfer went on from where it stopped (Meridian's sync_full_resumed). */
+    public long syncFullResumed;
     public long expiredStaleKeys;
     public long evictedKeys;
     public long pubsubMessages;
@@ -88,6 +90,7 @@ public final class Stats {
         syncFull = 0;
         syncPartialOk = 0;
         syncPartialErr = 0;
+        syncFullResumed = 0;
         expiredStaleKeys = 0;
         evictedKeys = 0;
         pubsubMessages = 0;

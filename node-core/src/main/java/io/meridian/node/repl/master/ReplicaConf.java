@@ -15,4 +15,6 @@ final class ReplicaConf {
     boolean capaPsync2;
     /** REPLCONF rdb-only 1: wants the snapshot and nothing after it (redis-cli --rdb). */
     boolean rdbOnly;
+    /** REPLCONF rdb-resume (Meridian): the replica holds the first bytes of a snapshot file whose transfer was cut. */
+    io.meridian.node.repl.RdbResume resume;
 }

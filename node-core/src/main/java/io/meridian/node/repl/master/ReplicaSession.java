@@ -243,6 +243,15 @@ public final class ReplicaSession {
 
     /** Sends the finished snapshot file of a disk-target sync. */
     void startBulk(java.nio.file.Path file, long length) {
+        startBulk(file, length, 0);
+    }
+
+    /**
+     * Sends the snapshot file from byte {@code from}: 0 is Redis's {@code $<len>} framing; a
+     * resumed transfer (a Meridian replica holds the first bytes) is framed
+     * {@code $RESUME:<from>:<len>} and carries the bytes from there.
+     */
+    void startBulk(java.nio.file.Path file, long length, long from) {
         try {
             bulk = FileChannel.open(file, StandardOpenOption.READ);
         } catch (IOException e) {
@@ -250,10 +259,10 @@ public final class ReplicaSession {
             return;
         }
         state = ReplicaState.SEND_BULK;
-        bulkPos = 0;
+        bulkPos = from;
         bulkLen = length;
         progressMillis = master.now();
-        writeNow("$" + length + "\r\n");
+        writeNow(from == 0 ? "$" + length + "\r\n" : "$RESUME:" + from + ":" + length + "\r\n");
         pump();
     }
 

@@ -255,6 +255,7 @@ public final class ReplicationMaster implements ReplicationStream.Listener {
     /** Redis's syncCommand cases: join a disk snapshot being made, reuse a finished one, wait, or start one. */
     private void startOrAttach(ReplicaSession s) {
         ReplicationStream st = node.stream();
+        if (resumeTransfer(s)) return;
         boolean socket = config.getBool("repl-diskless-sync") && s.conf.capaEof;
         if (running != null && running.target == FullSync.Target.DISK && running.replid.equals(st.replid())
                 && running.offset >= backlog.firstOffset()) {
@@ -278,6 +279,44 @@ public final class ReplicationMaster implements ReplicationStream.Listener {
             return;
         }
         startFullSync();
+    }
+
+    /**
+     * A replica whose transfer of the kept snapshot file was cut offers the bytes it holds
+     * (REPLCONF rdb-resume): when that file is still valid (same history, the backlog still
+     * covers its offset) and its first bytes are the replica's, the transfer goes on from
+     * there instead of from zero ({@code $RESUME:<from>:<size>} framing, Meridian replicas only).
+     */
+    private boolean resumeTransfer(ReplicaSession s) {
+        io.meridian.node.repl.RdbResume r = s.conf.resume;
+        if (r == null) return false;
+        s.conf.resume = null;
+        ReplicationStream st = node.stream();
+        FullSync fs = lastDisk;
+        String refused = null;
+        if (fs == null || !fs.reusable(st.replid(), backlog.firstOffset())) {
+            refused = "no snapshot file is kept any more (or the backlog no longer covers it)";
+        } else if (!fs.replid.equals(r.replid()) || fs.offset != r.offset() || fs.fileLength != r.size()) {
+            refused = "the kept snapshot is " + fs.replid + ":" + fs.offset + " (" + fs.fileLength + " bytes), the replica's "
+                    + r.replid() + ":" + r.offset() + " (" + r.size() + " bytes)";
+        } else {
+            try {
+                if (!r.matches(fs.file)) refused = "the first bytes the replica holds differ from the kept snapshot's";
+            } catch (IOException e) {
+                refused = "reading the kept snapshot failed: " + e.getMessage();
+            }
+        }
+        if (refused != null) {
+            LOG.info("Replica {} offers to resume a cut transfer at byte {} of {}:{}, not possible: {}", s.name(), r.received(),
+                    r.replid(), r.offset(), refused);
+            return false;
+        }
+        join(s, fs);
+        node.stats().syncFullResumed++;
+        LOG.info("Resuming the transfer of the snapshot at offset {} to replica {} from byte {} of {} ({} bytes the replica already holds)",
+                fs.offset, s.name(), r.received(), fs.fileLength, r.received());
+        s.startBulk(fs.file, fs.fileLength, r.received());
+        return true;
     }
 
     private void join(ReplicaSession s, FullSync fs) {
@@ -483,6 +522,14 @@ public final class ReplicationMaster implements ReplicationStream.Listener {
 
     public void setRdbOnly(Client c, boolean on) {
         conf(c).rdbOnly = on;
+    }
+
+    /** REPLCONF rdb-resume token (Meridian): false when the token is malformed. */
+    public boolean setResume(Client c, String token) {
+        io.meridian.node.repl.RdbResume r = io.meridian.node.repl.RdbResume.parse(token);
+        if (r == null) return false;
+        conf(c).resume = r;
+        return true;
     }
 
     /** REPLCONF ACK offset [FACK aofoffset] from a replica (ignored from anyone else). */

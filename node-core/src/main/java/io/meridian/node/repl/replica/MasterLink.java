@@ -47,6 +47,13 @@ public final class MasterLink implements UpstreamLink {
     private RdbTransfer transfer;
     private String fullReplid;
     private long fullOffset;
+    /**
+     * The first bytes of a disk transfer that was cut, offered to the master on the next
+     * connection (REPLCONF rdb-resume): of the snapshot {@link #partialReplid}:{@link #partialOffset}.
+     */
+    private RdbTransfer.Partial partial;
+    private String partialReplid;
+    private long partialOffset;
     /** The whole RDB arrived; the stream waits (reading paused) until it is loaded. */
     private boolean payloadComplete;
     /** While CONNECTED: the master's client and what applies its stream. */
@@ -259,7 +266,7 @@ public final class MasterLink implements UpstreamLink {
                 emptyToNull(cfg.getString("masterauth")), listeningPort(), announceIp,
                 cached ? s.replid() : null, cached ? s.offset() + 1 : -1, psyncFailover,
                 (int) Math.min(Integer.MAX_VALUE, cfg.getLong("repl-timeout") * 1000),
-                !cfg.getBool("repl-disable-tcp-nodelay"), tls);
+                !cfg.getBool("repl-disable-tcp-nodelay"), tls, resumeToken());
         Events events = new Events();
         ReplicationClient c = new ReplicationClient(node.loop(), node.server().clientChannelClass(), node.clock(), o, events);
         events.self = c;
@@ -270,10 +277,29 @@ public final class MasterLink implements UpstreamLink {
         c.connect();
     }
 
+    /** What this replica offers to resume (REPLCONF rdb-resume), or null. */
+    private String resumeToken() {
+        if (partial == null) return null;
+        try {
+            return io.meridian.node.repl.RdbResume.of(partialReplid, partialOffset, partial.size(), partial.file(), partial.received()).token();
+        } catch (java.io.IOException e) {
+            dropPartial("its file cannot be read: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private void dropPartial(String why) {
+        if (partial == null) return;
+        LOG.info("MASTER <-> REPLICA sync: discarding the {} bytes of the cut transfer: {}", partial.received(), why);
+        partial.delete();
+        partial = null;
+    }
+
     /** Ends the link for good (REPLICAOF elsewhere or NO ONE, the node stops): nothing is applied after this. */
     public void stop() {
         if (stopped) return;
         stopped = true;
+        dropPartial("replication stopped");
         if (transfer != null) transfer.abort("replication cancelled");
         transfer = null;
         dropMaster();
@@ -375,8 +401,15 @@ public final class MasterLink implements UpstreamLink {
         lastError = reason;
         LOG.warn("{}", reason);
         if (transfer != null) {
-            transfer.abort(reason);
+            RdbTransfer.Partial p = transfer.cut(reason);
             transfer = null;
+            if (p != null) {
+                partial = p;
+                partialReplid = fullReplid;
+                partialOffset = fullOffset;
+                LOG.info("MASTER <-> REPLICA sync: keeping the {} of {} bytes received; the next attempt offers to resume from there",
+                        p.received(), p.size());
+            }
             LOG.info("MASTER <-> REPLICA sync: the dataset in use is kept (nothing of the failed sync is served)");
         }
         payloadComplete = false;
@@ -455,9 +488,12 @@ public final class MasterLink implements UpstreamLink {
         return RdbTransfer.Mode.DISK;
     }
 
-    private void payloadStart(long size) {
-        RdbTransfer.Mode mode = loadMode();
-        if (size < 0) {
+    private void payloadStart(long size, RdbTransfer.Partial resume) {
+        RdbTransfer.Mode mode = resume != null ? RdbTransfer.Mode.DISK : loadMode();
+        if (resume != null) {
+            LOG.info("MASTER <-> REPLICA sync: resuming the cut transfer: receiving bytes {} to {} from master {} ({} bytes not sent again)",
+                    resume.received(), size, mode.logName, resume.received());
+        } else if (size < 0) {
             LOG.info("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF {}", mode.logName);
         } else {
             LOG.info("MASTER <-> REPLICA sync: receiving {} bytes from master {}", size, mode.logName);
@@ -481,6 +517,7 @@ public final class MasterLink implements UpstreamLink {
                 });
             }
         }, outcome -> node.execute(() -> transferDone(self[0], outcome)));
+        if (resume != null) t.resuming(resume);
         self[0] = t;
         transfer = t;
         payloadComplete = false;
@@ -561,7 +598,21 @@ public final class MasterLink implements UpstreamLink {
         @Override
         public void payloadStart(long size) {
             if (!live()) return;
-            MasterLink.this.payloadStart(size);
+            dropPartial("the master sends a snapshot from its start");
+            MasterLink.this.payloadStart(size, null);
+        }
+
+        @Override
+        public void payloadResumed(long from, long size) {
+            if (!live()) return;
+            RdbTransfer.Partial p = partial;
+            if (p == null || !fullReplid.equals(partialReplid) || fullOffset != partialOffset || p.size() != size || p.received() != from) {
+                dropPartial("the master resumes another transfer");
+                fail("MASTER resumed a transfer this replica does not hold (" + fullReplid + ":" + fullOffset + " from byte " + from + " of " + size + ")");
+                return;
+            }
+            partial = null; // the transfer owns the file now
+            MasterLink.this.payloadStart(size, p);
         }
 
         @Override
@@ -582,6 +633,7 @@ public final class MasterLink implements UpstreamLink {
         @Override
         public void partialResync(String newReplid) {
             if (!live()) return;
+            dropPartial("the master continues the stream (partial resync)");
             ReplicationStream s = node.stream();
             if (newReplid != null) {
                 // PSYNC2: the master's old id is our id2 up to here, its new id is ours

@@ -60,6 +60,17 @@ public final class RdbTransfer {
         }
     }
 
+    /** The first bytes of a cut disk transfer, kept so that a master that still has the file sends only the rest. */
+    public record Partial(Path file, long received, long size) {
+        public void delete() {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a leftover temp file is harmless
+            }
+        }
+    }
+
     /** What the loader needs from the node, read on the command thread before loading starts. */
     public record Settings(int databases, Clock clock, boolean verifyChecksum, RdbReader.Limits limits, Path dir, Path rdbFile) {}
 
@@ -83,6 +94,8 @@ public final class RdbTransfer {
     // disk mode
     private Path temp;
     private FileChannel file;
+    /** Disk mode: the cut transfer this one finishes, or null. */
+    private Partial resume;
     // socket mode
     private Pipe pipe;
     private Thread loader;
@@ -112,8 +125,31 @@ public final class RdbTransfer {
         return readBytes;
     }
 
+    /**
+     * Disk mode: the payload that follows is the rest of partial (from its received bytes on),
+     * appended to its file. Called before {@link #start}.
+     */
+    public RdbTransfer resuming(Partial partial) {
+        if (mode != Mode.DISK || partial.size() != size) throw new IllegalArgumentException("not a resumable transfer");
+        this.resume = partial;
+        return this;
+    }
+
     /** Opens the temp file or starts the loader. Returns false (and reports the error) when it cannot. */
     public boolean start() {
+        if (mode == Mode.DISK && resume != null) {
+            try {
+                temp = resume.file();
+                file = FileChannel.open(temp, StandardOpenOption.WRITE);
+                file.truncate(resume.received());
+                file.position(resume.received());
+                readBytes = resume.received();
+            } catch (IOException e) {
+                finish(new Outcome(null, "Reopening the temp file of the cut transfer: " + e.getMessage()));
+                return false;
+            }
+            return true;
+        }
         if (mode == Mode.DISK) {
             try {
                 temp = tempFile(settings.dir());
@@ -199,6 +235,29 @@ public final class RdbTransfer {
             finish(new Outcome(null, reason));
         }
         // a running loader reports the failure itself (socket) or is discarded by the owner (disk)
+    }
+
+    /**
+     * The link was cut while the payload was arriving: in disk mode with a known size the bytes
+     * received so far are kept (flushed and closed) for a resumed transfer, and returned; in any
+     * other case the transfer is aborted as by {@link #abort} and null is returned.
+     */
+    public Partial cut(String reason) {
+        if (finished) return null;
+        if (mode != Mode.DISK || size <= 0 || loader != null || file == null || readBytes <= 0 || readBytes >= size) {
+            abort(reason);
+            return null;
+        }
+        aborted = reason;
+        finished = true;
+        try {
+            file.force(false);
+            file.close();
+        } catch (IOException e) {
+            closeAndDelete();
+            return null;
+        }
+        return new Partial(temp, readBytes, size);
     }
 
     public boolean finished() {

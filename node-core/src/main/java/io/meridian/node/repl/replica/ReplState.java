@@ -18,6 +18,8 @@ public enum ReplState {
     RECEIVE_PORT_REPLY("handshake"),
     RECEIVE_IP_REPLY("handshake"),
     RECEIVE_CAPA_REPLY("handshake"),
+    /** Meridian: the reply to REPLCONF rdb-resume (a cut transfer offered for resuming). */
+    RECEIVE_RESUME_REPLY("handshake"),
     SEND_PSYNC("handshake"),
     RECEIVE_PSYNC_REPLY("handshake"),
     /** Receiving (and loading) the RDB of a full resynchronization. */

@@ -43,7 +43,15 @@ public final class ReplicationClient {
     /** Who to connect to and what to say in the handshake. */
     public record Options(String host, int port, String masterUser, String masterAuth, int listeningPort,
                           String announceIp, String psyncReplid, long psyncOffset, boolean psyncFailover,
-                          int connectTimeoutMillis, boolean tcpNoDelay, SslContext tls) {
+                          int connectTimeoutMillis, boolean tcpNoDelay, SslContext tls, String rdbResume) {
+        /** Without a cut transfer to resume ({@link #rdbResume}: an {@code RdbResume} token, or null). */
+        public Options(String host, int port, String masterUser, String masterAuth, int listeningPort,
+                       String announceIp, String psyncReplid, long psyncOffset, boolean psyncFailover,
+                       int connectTimeoutMillis, boolean tcpNoDelay, SslContext tls) {
+            this(host, port, masterUser, masterAuth, listeningPort, announceIp, psyncReplid, psyncOffset, psyncFailover,
+                    connectTimeoutMillis, tcpNoDelay, tls, null);
+        }
+
         /** Without TLS. */
         public Options(String host, int port, String masterUser, String masterAuth, int listeningPort,
                        String announceIp, String psyncReplid, long psyncOffset, boolean psyncFailover,
@@ -76,6 +84,15 @@ public final class ReplicationClient {
 
         /** The RDB's framing is known: its size in bytes, or -1 for an EOF-marked (diskless) transfer. */
         void payloadStart(long size);
+
+        /**
+         * A cut transfer goes on ({@code $RESUME:<from>:<size>}, the answer of a Meridian master
+         * to REPLCONF rdb-resume): the payload bytes that follow start at byte {@code from} of the
+         * {@code size}-byte RDB.
+         */
+        default void payloadResumed(long from, long size) {
+            throw new IllegalStateException("a resumed transfer was not asked for");
+        }
 
         /** The next RDB bytes (any EOF mark removed); valid during the call only. */
         void payload(ByteBuf data);
@@ -367,7 +384,7 @@ public final class ReplicationClient {
                 LOG.info("Master replied to PING, replication can continue...");
                 sendHandshake();
             }
-            case RECEIVE_AUTH_REPLY, RECEIVE_PORT_REPLY, RECEIVE_IP_REPLY, RECEIVE_CAPA_REPLY -> {
+            case RECEIVE_AUTH_REPLY, RECEIVE_PORT_REPLY, RECEIVE_IP_REPLY, RECEIVE_CAPA_REPLY, RECEIVE_RESUME_REPLY -> {
                 if (reply.isEmpty()) return;
                 handshakeReply(reply);
             }
@@ -397,6 +414,10 @@ public final class ReplicationClient {
         }
         send("REPLCONF", "capa", "eof", "capa", "psync2");
         expected.add(ReplState.RECEIVE_CAPA_REPLY);
+        if (options.rdbResume() != null) {
+            send("REPLCONF", "rdb-resume", options.rdbResume());
+            expected.add(ReplState.RECEIVE_RESUME_REPLY);
+        }
         setState(expected.get(0));
     }
 
@@ -416,6 +437,10 @@ public final class ReplicationClient {
             }
             case RECEIVE_CAPA_REPLY -> {
                 if (reply.startsWith("-")) LOG.info("(Non critical) Master does not understand REPLCONF capa: {}", reply);
+            }
+            case RECEIVE_RESUME_REPLY -> {
+                // a Redis master (or an older Meridian) does not resume transfers: the full sync starts from zero
+                if (reply.startsWith("-")) LOG.info("(Non critical) Master cannot resume a cut transfer: {}", reply);
             }
             default -> throw new IllegalStateException(state.name());
         }
@@ -504,6 +529,19 @@ public final class ReplicationClient {
             payloadLeft = -1;
             inPayload = true;
             listener.payloadStart(-1);
+            return;
+        }
+        if (l.startsWith("$RESUME:") && options.rdbResume() != null) {
+            String[] f = l.substring(8).split(":");
+            Long from = f.length == 2 ? parseLong(f[0]) : null;
+            Long size = f.length == 2 ? parseLong(f[1]) : null;
+            if (from == null || size == null || from <= 0 || from >= size) {
+                fail("Bad protocol from MASTER: bad resumed payload header '" + l + "'");
+                return;
+            }
+            payloadLeft = size - from;
+            inPayload = true;
+            listener.payloadResumed(from, size);
             return;
         }
         Long size = parseLong(l.substring(1));
