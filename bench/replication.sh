@@ -10,6 +10,8 @@
 #    (repl-diskless-sync yes, delay 0); the median of N rounds, each with a new replica.
 # 2. Master write throughput (redis-benchmark SET, 100 B, without and with -P 16) with no
 #    replica and with two redis-server replicas attached (median of N runs each); the ratio.
+#    Also the master's requests per CPU-second in the same runs (its capacity with cores of
+#    its own: on a small machine the replicas and redis-benchmark share the master's cores).
 # 3. Replication lag under a steady SET load of R per second for S seconds, measured end to
 #    end (master write to the replica applying it, seen through a keyspace notification on
 #    the replica): p50, p99, p99.9, max in ms (bench/ReplicationLag.java).
@@ -123,7 +125,7 @@ gen_keys >"$WORK/keys.resp"
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, $(redis-server --version | cut -d' ' -f3), $(java -version 2>&1 | head -1)"
 echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-declare -A SYNC TPUT LAG LAG_MASTER LAG_REPLICA
+declare -A SYNC TPUT CAP LAG LAG_MASTER LAG_REPLICA
 for kind in redis meridian; do
   MPORT=$(free_port)
   start_master "$kind" "$MPORT" "$WORK/$kind-master"
@@ -155,14 +157,31 @@ for kind in redis meridian; do
     redis-benchmark -p "$MPORT" -n "$REQUESTS" -c "$CLIENTS" -d 100 -t set -r 100000 -P "$1" --csv 2>/dev/null \
       | awk -F'","|"' 'NR>1 { print $3 }' | tail -1
   }
+  # the master's CPU time (user + system, clock ticks) around a run: requests per CPU-second is
+  # what the master could serve with cores of its own (on two cores the replicas and the load
+  # generator take CPU from it, which the ops/s ratio measures as well)
+  cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$MPID/stat"; }
+  run_set_cpu() {
+    local c0 t c1
+    c0=$(cpu_ticks); t=$(run_set "$1"); c1=$(cpu_ticks)
+    echo "$t $(awk -v n="$REQUESTS" -v d="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", (d > 0 ? n * hz / d : 0) }')"
+  }
+  measure() { # kind replicas p -> TPUT and CAP (median of ROUNDS)
+    local out
+    out=$(for r in $(seq 1 "$ROUNDS"); do run_set_cpu "$3"; done)
+    TPUT[$1-$2-$3]=$(awk '{ print $1 }' <<<"$out" | median)
+    CAP[$1-$2-$3]=$(awk '{ print $2 }' <<<"$out" | median)
+    echo "# $1 $2 replicas -P $3: ops/s and requests per master CPU-second: $(tr '\n' ' ' <<<"$out")" >&2
+  }
   run_set 16 >/dev/null # warm-up
-  for p in 1 16; do TPUT[$kind-0-$p]=$(for r in $(seq 1 "$ROUNDS"); do run_set "$p"; done | median); done
+  run_set 16 >/dev/null
+  for p in 1 16; do measure "$kind" 0 "$p"; done
   R1=$(free_port); start_replica "$R1" "$WORK/$kind-r1"; P1=$LAST_PID
   R2=$(free_port); start_replica "$R2" "$WORK/$kind-r2"; P2=$LAST_PID
   redis-cli -p "$R1" replicaof 127.0.0.1 "$MPORT" >/dev/null
   redis-cli -p "$R2" replicaof 127.0.0.1 "$MPORT" >/dev/null
   wait_synced "$R1"; wait_synced "$R2"
-  for p in 1 16; do TPUT[$kind-2-$p]=$(for r in $(seq 1 "$ROUNDS"); do run_set "$p"; done | median); done
+  for p in 1 16; do measure "$kind" 2 "$p"; done
   wait_caught_up "$R1" "$MPORT"
   stop_pid "$P2"
   redis-cli -p "$MPORT" flushall >/dev/null
@@ -193,6 +212,13 @@ echo "| master SET ops/s (100 B, -c $CLIENTS) | Redis, no replica | Redis, 2 rep
 echo "|---|---|---|---|---|---|---|"
 for p in 1 16; do
   awk -v p="$p" -v r0="${TPUT[redis-0-$p]}" -v r2="${TPUT[redis-2-$p]}" -v m0="${TPUT[meridian-0-$p]}" -v m2="${TPUT[meridian-2-$p]}" \
+    'BEGIN { printf "| -P %d | %.0f | %.0f | %.2f | %.0f | %.0f | %.2f |\n", p, r0, r2, r2 / r0, m0, m2, m2 / m0 }'
+done
+echo
+echo "| master requests per CPU-second (user + system), same runs | Redis, no replica | Redis, 2 replicas | ratio | Meridian, no replica | Meridian, 2 replicas | ratio |"
+echo "|---|---|---|---|---|---|---|"
+for p in 1 16; do
+  awk -v p="$p" -v r0="${CAP[redis-0-$p]}" -v r2="${CAP[redis-2-$p]}" -v m0="${CAP[meridian-0-$p]}" -v m2="${CAP[meridian-2-$p]}" \
     'BEGIN { printf "| -P %d | %.0f | %.0f | %.2f | %.0f | %.0f | %.2f |\n", p, r0, r2, r2 / r0, m0, m2, m2 / m0 }'
 done
 echo

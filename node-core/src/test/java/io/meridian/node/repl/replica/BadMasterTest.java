@@ -133,6 +133,59 @@ class BadMasterTest {
         }, "I/O error trying to sync with MASTER: connection lost", "--repl-diskless-load", "disabled");
     }
 
+    /**
+     * A transfer to disk cut halfway is offered for resuming (REPLCONF rdb-resume with the bytes
+     * held and CRCs of both ends); a master that "resumes" from another byte is refused and the
+     * held bytes dropped (the next offer comes only after a new cut); a master that resumes from
+     * the right byte sends the rest only, and the dataset loads whole.
+     */
+    @Test
+    void aCutTransferIsResumedOnlyFromTheByteTheReplicaHolds() throws Exception {
+        int half = rdb.length / 2;
+        try (FakeMaster fake = new FakeMaster((psync, n, out) -> {
+                 switch (n) {
+                     case 1, 3 -> {
+                         FakeMaster.write(out, "+FULLRESYNC " + REPLID + " 100\r\n$" + rdb.length + "\r\n");
+                         out.write(Arrays.copyOf(rdb, half));
+                         out.flush();
+                         return false;
+                     }
+                     case 2 -> {
+                         FakeMaster.write(out, "+FULLRESYNC " + REPLID + " 100\r\n$RESUME:" + (half + 1) + ":" + rdb.length + "\r\n");
+                         return true;
+                     }
+                     default -> {
+                         FakeMaster.write(out, "+FULLRESYNC " + REPLID + " 100\r\n$RESUME:" + half + ":" + rdb.length + "\r\n");
+                         out.write(Arrays.copyOfRange(rdb, half, rdb.length));
+                         out.flush();
+                         return true;
+                     }
+                 }
+             });
+             ReplTesting.LogCapture log = new ReplTesting.LogCapture();
+             TestNode n = replicaWithOldData(fake.port(), "--repl-diskless-load", "disabled")) {
+            log.awaitLine("MASTER resumed a transfer this replica does not hold");
+            assertOldDataServed(n);
+            await("the resumed transfer to load", 60_000, () -> log.has("Finished with success"), null);
+            List<List<String>> offers = fake.commands("REPLCONF").stream().filter(a -> a.get(1).equals("rdb-resume")).toList();
+            assertEquals(2, offers.size(), "offered after each cut, not after the refused resume: " + fake.received);
+            String[] token = offers.get(0).get(2).split(":");
+            java.util.zip.CRC32 head = new java.util.zip.CRC32();
+            head.update(rdb, 0, Math.min(half, 65536));
+            java.util.zip.CRC32 tail = new java.util.zip.CRC32();
+            tail.update(rdb, Math.max(0, half - 65536), Math.min(half, 65536));
+            assertEquals(List.of(REPLID, "100", Integer.toString(rdb.length), Integer.toString(half),
+                    Long.toString(head.getValue()), Long.toString(tail.getValue())), List.of(token));
+            try (RespClient c = new RespClient(n.host(), n.port())) {
+                assertEquals(100L, c.call("DBSIZE"));
+                assertEquals("value7", c.call("GET", "new7"));
+                c.call("SELECT", "3");
+                assertEquals(100L, c.call("DBSIZE"));
+            }
+            assertNoTempFiles(n);
+        }
+    }
+
     @Test
     void masterDiesInTheMiddleOfATransferToTheParser() throws Exception {
         failedSyncKeepsOldData((psync, n, out) -> {
