@@ -51,7 +51,7 @@ public final class ReplicaofCommands implements CommandFamily {
         node.addCron(this::cron);
         node.onStop(() -> {
             MasterLink l = ReplicaOf.link(node);
-            if (l != null) node.execute(l::stop);
+            if (l != null) node.execute(l::shutdown); // a cut transfer to disk is kept for the next start
             else if (node.upstream() != null) node.upstream().stop();
         });
         // a new masterauth (or user) is tried at once instead of after the backoff

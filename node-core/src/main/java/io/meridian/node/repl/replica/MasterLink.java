@@ -89,6 +89,71 @@ public final class MasterLink implements UpstreamLink {
         this.host = host;
         this.port = port;
         this.cached = cached;
+        loadPartial();
+    }
+
+    // ---- a cut transfer kept across attempts and restarts ----------------------------------------
+
+    /** Beside the temp file of a disk transfer: which snapshot it holds, so a restarted node can offer it too. */
+    private Path partialMeta() {
+        return Path.of(node.config().getString("dir")).resolve(PARTIAL_META);
+    }
+
+    static final String PARTIAL_META = "temp-sync-partial.properties";
+
+    /** Records the disk transfer that starts (its file, snapshot and size), for a resume after a cut or a restart. */
+    private void writePartialMeta(Path file, long size) {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("file", file.getFileName().toString());
+        p.setProperty("replid", fullReplid);
+        p.setProperty("offset", Long.toString(fullOffset));
+        p.setProperty("size", Long.toString(size));
+        Path meta = partialMeta();
+        Path tmp = meta.resolveSibling(PARTIAL_META + ".tmp");
+        try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(tmp)) {
+            p.store(w, "a full sync's transfer to disk (Meridian resumes it after a cut or a restart)");
+        } catch (java.io.IOException e) {
+            LOG.debug("Not recording the transfer for a resume: {}", e.toString());
+            return;
+        }
+        try {
+            java.nio.file.Files.move(tmp, meta, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            LOG.debug("Not recording the transfer for a resume: {}", e.toString());
+        }
+    }
+
+    private void deletePartialMeta() {
+        try {
+            java.nio.file.Files.deleteIfExists(partialMeta());
+        } catch (java.io.IOException ignored) {
+            // a stale record is checked against its file and the master's before any use
+        }
+    }
+
+    /** A node restarted during (or after the cut of) a disk transfer offers what its temp file holds. */
+    private void loadPartial() {
+        Path meta = partialMeta();
+        if (!java.nio.file.Files.exists(meta)) return;
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader r = java.nio.file.Files.newBufferedReader(meta)) {
+            p.load(r);
+            Path file = meta.resolveSibling(p.getProperty("file"));
+            long size = Long.parseLong(p.getProperty("size"));
+            long received = java.nio.file.Files.exists(file) ? java.nio.file.Files.size(file) : 0;
+            if (received > 0 && received < size && p.getProperty("replid") != null) {
+                partial = new RdbTransfer.Partial(file, received, size);
+                partialReplid = p.getProperty("replid");
+                partialOffset = Long.parseLong(p.getProperty("offset"));
+                LOG.info("MASTER <-> REPLICA sync: found {} of {} bytes of the transfer of {}:{} cut by a restart; the first attempt offers to resume it",
+                        received, size, partialReplid, partialOffset);
+                return;
+            }
+            if (java.nio.file.Files.exists(file) && !file.equals(node.persistence().rdbPath())) java.nio.file.Files.deleteIfExists(file);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.info("MASTER <-> REPLICA sync: ignoring the record of a cut transfer: {}", e.toString());
+        }
+        deletePartialMeta();
     }
 
     // ---- UpstreamLink -------------------------------------------------------------------
@@ -290,17 +355,40 @@ public final class MasterLink implements UpstreamLink {
 
     private void dropPartial(String why) {
         if (partial == null) return;
+        deletePartialMeta();
         LOG.info("MASTER <-> REPLICA sync: discarding the {} bytes of the cut transfer: {}", partial.received(), why);
         partial.delete();
         partial = null;
     }
 
-    /** Ends the link for good (REPLICAOF elsewhere or NO ONE, the node stops): nothing is applied after this. */
+    /** Ends the link for good (REPLICAOF elsewhere or NO ONE): nothing is applied after this. */
     public void stop() {
+        stop(false);
+    }
+
+    /**
+     * The node stops: as {@link #stop()}, but a disk transfer in progress or cut earlier is kept
+     * (file and record), so the node offers to resume it when it starts again.
+     */
+    public void shutdown() {
+        stop(true);
+    }
+
+    private void stop(boolean keepTransfer) {
         if (stopped) return;
         stopped = true;
-        dropPartial("replication stopped");
-        if (transfer != null) transfer.abort("replication cancelled");
+        RdbTransfer.Partial cut = keepTransfer && transfer != null ? transfer.cut("the node stops") : null;
+        if (cut != null) {
+            LOG.info("MASTER <-> REPLICA sync: keeping the {} of {} bytes received for a resume after the restart", cut.received(), cut.size());
+        } else if (keepTransfer && partial != null) {
+            partial = null; // file and record stay for the next start
+        } else {
+            dropPartial("replication stopped");
+            if (transfer != null) {
+                transfer.abort("replication cancelled");
+                deletePartialMeta();
+            }
+        }
         transfer = null;
         dropMaster();
         if (conn != null) {
@@ -403,6 +491,7 @@ public final class MasterLink implements UpstreamLink {
         if (transfer != null) {
             RdbTransfer.Partial p = transfer.cut(reason);
             transfer = null;
+            if (p == null) deletePartialMeta();
             if (p != null) {
                 partial = p;
                 partialReplid = fullReplid;
@@ -521,12 +610,13 @@ public final class MasterLink implements UpstreamLink {
         self[0] = t;
         transfer = t;
         payloadComplete = false;
-        t.start();
+        if (t.start() && mode == RdbTransfer.Mode.DISK && size > 0) writePartialMeta(t.tempFile(), size);
     }
 
     private void transferDone(RdbTransfer t, RdbTransfer.Outcome outcome) {
         if (t != transfer || stopped) return; // cancelled meanwhile: its dataset is dropped
         transfer = null;
+        deletePartialMeta();
         if (!outcome.ok()) {
             fail(outcome.error());
             return;

@@ -116,6 +116,11 @@ public final class RdbTransfer {
         return mode;
     }
 
+    /** Disk mode: the file the payload goes to (after {@link #start}), else null. */
+    public Path tempFile() {
+        return temp;
+    }
+
     /** The announced size (0 under an EOF mark, as INFO's master_sync_total_bytes shows it). */
     public long totalBytes() {
         return Math.max(0, size);

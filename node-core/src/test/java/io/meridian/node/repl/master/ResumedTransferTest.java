@@ -91,6 +91,34 @@ class ResumedTransferTest {
         }
     }
 
+    /** The replica's process stops after the cut (a pod rescheduled): started again on its directory, it resumes too. */
+    @Test
+    void aReplicaRestartedAfterTheCutResumesToo() throws Exception {
+        try (ReplTesting.LogCapture log = new ReplTesting.LogCapture();
+             TestNode master = TestNode.start("--repl-diskless-sync", "no");
+             Jedis m = new Jedis(master.host(), master.port(), 60_000);
+             CuttingProxy proxy = new CuttingProxy(master.host(), master.port(), CUT_AFTER)) {
+            load(m);
+            proxy.holdNewConnections();
+            Path dir = java.nio.file.Files.createTempDirectory("meridian-resume");
+            try (TestNode first = TestNode.start("--dir", dir.toString(), "--replicaof", "127.0.0.1", Integer.toString(proxy.port()))) {
+                assertTrue(proxy.awaitCut(120_000));
+                awaitPartialFile(dir);
+            }
+            assertTrue(Files.exists(dir.resolve("temp-sync-partial.properties")), "the transfer is recorded beside its file");
+            try (TestNode again = TestNode.start("--dir", dir.toString(), "--replicaof", "127.0.0.1", Integer.toString(proxy.port()));
+                 Jedis r = new Jedis(again.host(), again.port(), 60_000)) {
+                assertEquals(1, log.count("cut by a restart; the first attempt offers to resume it"), log.lines().toString());
+                proxy.release();
+                awaitResumed(m, 120_000);
+                assertSameData(m, r);
+                try (Stream<Path> files = Files.list(dir)) {
+                    assertEquals(0, files.filter(f -> f.getFileName().toString().startsWith("temp-")).count(), "no temp file left");
+                }
+            }
+        }
+    }
+
     @Test
     void bytesThatDifferFromTheKeptFileGetTheWholeSnapshot() throws Exception {
         try (ReplTesting.LogCapture log = new ReplTesting.LogCapture();
@@ -145,7 +173,7 @@ class ResumedTransferTest {
         long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline) {
             try (Stream<Path> files = Files.list(dir)) {
-                var found = files.filter(f -> f.getFileName().toString().startsWith("temp-")).findFirst();
+                var found = files.filter(f -> f.getFileName().toString().startsWith("temp-") && f.toString().endsWith(".rdb")).findFirst();
                 if (found.isPresent() && Files.size(found.get()) > 0) {
                     Thread.sleep(200); // closed after the last write
                     return found.get();
