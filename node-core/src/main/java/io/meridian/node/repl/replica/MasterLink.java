@@ -47,13 +47,8 @@ public final class MasterLink implements UpstreamLink {
     private RdbTransfer transfer;
     private String fullReplid;
     private long fullOffset;
-    /**
-     * The first bytes of a disk transfer that was cut, offered to the master on the next
-     * connection (REPLCONF rdb-resume): of the snapshot {@link #partialReplid}:{@link #partialOffset}.
-     */
-    private RdbTransfer.Partial partial;
-    private String partialReplid;
-    private long partialOffset;
+    /** A cut transfer to disk kept for a resume (REPLCONF rdb-resume), across attempts and restarts. */
+    private final KeptTransfer kept;
     /** The whole RDB arrived; the stream waits (reading paused) until it is loaded. */
     private boolean payloadComplete;
     /** While CONNECTED: the master's client and what applies its stream. */
@@ -89,71 +84,8 @@ public final class MasterLink implements UpstreamLink {
         this.host = host;
         this.port = port;
         this.cached = cached;
-        loadPartial();
-    }
-
-    // ---- a cut transfer kept across attempts and restarts ----------------------------------------
-
-    /** Beside the temp file of a disk transfer: which snapshot it holds, so a restarted node can offer it too. */
-    private Path partialMeta() {
-        return Path.of(node.config().getString("dir")).resolve(PARTIAL_META);
-    }
-
-    static final String PARTIAL_META = "temp-sync-partial.properties";
-
-    /** Records the disk transfer that starts (its file, snapshot and size), for a resume after a cut or a restart. */
-    private void writePartialMeta(Path file, long size) {
-        java.util.Properties p = new java.util.Properties();
-        p.setProperty("file", file.getFileName().toString());
-        p.setProperty("replid", fullReplid);
-        p.setProperty("offset", Long.toString(fullOffset));
-        p.setProperty("size", Long.toString(size));
-        Path meta = partialMeta();
-        Path tmp = meta.resolveSibling(PARTIAL_META + ".tmp");
-        try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(tmp)) {
-            p.store(w, "a full sync's transfer to disk (Meridian resumes it after a cut or a restart)");
-        } catch (java.io.IOException e) {
-            LOG.debug("Not recording the transfer for a resume: {}", e.toString());
-            return;
-        }
-        try {
-            java.nio.file.Files.move(tmp, meta, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (java.io.IOException e) {
-            LOG.debug("Not recording the transfer for a resume: {}", e.toString());
-        }
-    }
-
-    private void deletePartialMeta() {
-        try {
-            java.nio.file.Files.deleteIfExists(partialMeta());
-        } catch (java.io.IOException ignored) {
-            // a stale record is checked against its file and the master's before any use
-        }
-    }
-
-    /** A node restarted during (or after the cut of) a disk transfer offers what its temp file holds. */
-    private void loadPartial() {
-        Path meta = partialMeta();
-        if (!java.nio.file.Files.exists(meta)) return;
-        java.util.Properties p = new java.util.Properties();
-        try (java.io.Reader r = java.nio.file.Files.newBufferedReader(meta)) {
-            p.load(r);
-            Path file = meta.resolveSibling(p.getProperty("file"));
-            long size = Long.parseLong(p.getProperty("size"));
-            long received = java.nio.file.Files.exists(file) ? java.nio.file.Files.size(file) : 0;
-            if (received > 0 && received < size && p.getProperty("replid") != null) {
-                partial = new RdbTransfer.Partial(file, received, size);
-                partialReplid = p.getProperty("replid");
-                partialOffset = Long.parseLong(p.getProperty("offset"));
-                LOG.info("MASTER <-> REPLICA sync: found {} of {} bytes of the transfer of {}:{} cut by a restart; the first attempt offers to resume it",
-                        received, size, partialReplid, partialOffset);
-                return;
-            }
-            if (java.nio.file.Files.exists(file) && !file.equals(node.persistence().rdbPath())) java.nio.file.Files.deleteIfExists(file);
-        } catch (java.io.IOException | RuntimeException e) {
-            LOG.info("MASTER <-> REPLICA sync: ignoring the record of a cut transfer: {}", e.toString());
-        }
-        deletePartialMeta();
+        Path dir = Path.of(node.config().getString("dir"));
+        this.kept = new KeptTransfer(dir, dir.resolve(node.config().getString("dbfilename")));
     }
 
     // ---- UpstreamLink -------------------------------------------------------------------
@@ -331,7 +263,7 @@ public final class MasterLink implements UpstreamLink {
                 emptyToNull(cfg.getString("masterauth")), listeningPort(), announceIp,
                 cached ? s.replid() : null, cached ? s.offset() + 1 : -1, psyncFailover,
                 (int) Math.min(Integer.MAX_VALUE, cfg.getLong("repl-timeout") * 1000),
-                !cfg.getBool("repl-disable-tcp-nodelay"), tls, resumeToken());
+                !cfg.getBool("repl-disable-tcp-nodelay"), tls, kept.token());
         Events events = new Events();
         ReplicationClient c = new ReplicationClient(node.loop(), node.server().clientChannelClass(), node.clock(), o, events);
         events.self = c;
@@ -340,25 +272,6 @@ public final class MasterLink implements UpstreamLink {
         setState(ReplState.CONNECTING, "connecting to " + host + ":" + port);
         LOG.info("MASTER <-> REPLICA sync started");
         c.connect();
-    }
-
-    /** What this replica offers to resume (REPLCONF rdb-resume), or null. */
-    private String resumeToken() {
-        if (partial == null) return null;
-        try {
-            return io.meridian.node.repl.RdbResume.of(partialReplid, partialOffset, partial.size(), partial.file(), partial.received()).token();
-        } catch (java.io.IOException e) {
-            dropPartial("its file cannot be read: " + e.getMessage());
-            return null;
-        }
-    }
-
-    private void dropPartial(String why) {
-        if (partial == null) return;
-        deletePartialMeta();
-        LOG.info("MASTER <-> REPLICA sync: discarding the {} bytes of the cut transfer: {}", partial.received(), why);
-        partial.delete();
-        partial = null;
     }
 
     /** Ends the link for good (REPLICAOF elsewhere or NO ONE): nothing is applied after this. */
@@ -380,13 +293,13 @@ public final class MasterLink implements UpstreamLink {
         RdbTransfer.Partial cut = keepTransfer && transfer != null ? transfer.cut("the node stops") : null;
         if (cut != null) {
             LOG.info("MASTER <-> REPLICA sync: keeping the {} of {} bytes received for a resume after the restart", cut.received(), cut.size());
-        } else if (keepTransfer && partial != null) {
-            partial = null; // file and record stay for the next start
+        } else if (keepTransfer && kept.held()) {
+            kept.keepForRestart();
         } else {
-            dropPartial("replication stopped");
+            kept.drop("replication stopped");
             if (transfer != null) {
                 transfer.abort("replication cancelled");
-                deletePartialMeta();
+                kept.ended();
             }
         }
         transfer = null;
@@ -489,16 +402,8 @@ public final class MasterLink implements UpstreamLink {
         lastError = reason;
         LOG.warn("{}", reason);
         if (transfer != null) {
-            RdbTransfer.Partial p = transfer.cut(reason);
+            kept.cut(transfer.cut(reason), fullReplid, fullOffset);
             transfer = null;
-            if (p == null) deletePartialMeta();
-            if (p != null) {
-                partial = p;
-                partialReplid = fullReplid;
-                partialOffset = fullOffset;
-                LOG.info("MASTER <-> REPLICA sync: keeping the {} of {} bytes received; the next attempt offers to resume from there",
-                        p.received(), p.size());
-            }
             LOG.info("MASTER <-> REPLICA sync: the dataset in use is kept (nothing of the failed sync is served)");
         }
         payloadComplete = false;
@@ -610,13 +515,13 @@ public final class MasterLink implements UpstreamLink {
         self[0] = t;
         transfer = t;
         payloadComplete = false;
-        if (t.start() && mode == RdbTransfer.Mode.DISK && size > 0) writePartialMeta(t.tempFile(), size);
+        if (t.start() && mode == RdbTransfer.Mode.DISK && size > 0) kept.started(t.tempFile(), fullReplid, fullOffset, size);
     }
 
     private void transferDone(RdbTransfer t, RdbTransfer.Outcome outcome) {
         if (t != transfer || stopped) return; // cancelled meanwhile: its dataset is dropped
         transfer = null;
-        deletePartialMeta();
+        kept.ended();
         if (!outcome.ok()) {
             fail(outcome.error());
             return;
@@ -688,20 +593,18 @@ public final class MasterLink implements UpstreamLink {
         @Override
         public void payloadStart(long size) {
             if (!live()) return;
-            dropPartial("the master sends a snapshot from its start");
+            kept.drop("the master sends a snapshot from its start");
             MasterLink.this.payloadStart(size, null);
         }
 
         @Override
         public void payloadResumed(long from, long size) {
             if (!live()) return;
-            RdbTransfer.Partial p = partial;
-            if (p == null || !fullReplid.equals(partialReplid) || fullOffset != partialOffset || p.size() != size || p.received() != from) {
-                dropPartial("the master resumes another transfer");
+            RdbTransfer.Partial p = kept.take(fullReplid, fullOffset, from, size);
+            if (p == null) {
                 fail("MASTER resumed a transfer this replica does not hold (" + fullReplid + ":" + fullOffset + " from byte " + from + " of " + size + ")");
                 return;
             }
-            partial = null; // the transfer owns the file now
             MasterLink.this.payloadStart(size, p);
         }
 
@@ -723,7 +626,7 @@ public final class MasterLink implements UpstreamLink {
         @Override
         public void partialResync(String newReplid) {
             if (!live()) return;
-            dropPartial("the master continues the stream (partial resync)");
+            kept.drop("the master continues the stream (partial resync)");
             ReplicationStream s = node.stream();
             if (newReplid != null) {
                 // PSYNC2: the master's old id is our id2 up to here, its new id is ours
