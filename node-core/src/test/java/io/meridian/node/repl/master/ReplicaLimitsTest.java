@@ -75,6 +75,33 @@ class ReplicaLimitsTest {
         }
     }
 
+    @Test
+    void aReplicaThatStopsAcknowledgingIsDisconnectedAfterReplTimeout() throws Exception {
+        try (ReplTesting.LogCapture log = new ReplTesting.LogCapture();
+             TestNode node = TestNode.start("--repl-timeout", "1", "--repl-diskless-sync", "no");
+             Jedis m = new Jedis(node.host(), node.port());
+             ReplTesting.FakeReplica acking = new ReplTesting.FakeReplica(node.host(), node.port());
+             ReplTesting.FakeReplica silent = new ReplTesting.FakeReplica(node.host(), node.port())) {
+            m.set("k", "v");
+            String full = acking.psync(7103, false, "?", -1);
+            acking.rdb();
+            silent.psync(7104, false, "?", -1);
+            silent.rdb();
+            long offset = Long.parseLong(full.split(" ")[2]);
+            long deadline = System.currentTimeMillis() + 3500;
+            while (System.currentTimeMillis() < deadline) {
+                acking.send("REPLCONF", "ACK", Long.toString(offset));
+                Thread.sleep(200);
+            }
+            log.await("Disconnecting timedout replica (streaming sync): 127.0.0.1:7104");
+            assertTrue(silent.closedByServer(5000), "the silent replica's link was closed");
+            assertEquals(0, log.count("Disconnecting timedout replica (streaming sync): 127.0.0.1:7103"), "the acknowledging one stays");
+            String info = m.info("replication");
+            assertEquals("1", field(info, "connected_slaves"), info);
+            assertTrue(field(info, "slave0").startsWith("ip=127.0.0.1,port=7103,state=online"), info);
+        }
+    }
+
     private static void awaitOnline(Jedis m) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline) {
