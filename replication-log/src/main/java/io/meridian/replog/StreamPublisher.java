@@ -70,7 +70,7 @@ public final class StreamPublisher implements AutoCloseable {
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       TopicPartition tp = new TopicPartition(layout.streamTopic(), 0);
       c.assign(List.of(tp));
-      long end = c.endOffsets(List.of(tp)).get(tp);
+      long end = settledEnd(client, c, tp);
       long begin = c.beginningOffsets(List.of(tp)).get(tp);
       // transaction markers occupy offsets: look back further and further until a data record is found
       for (long step = 16; ; step *= 2) {
@@ -92,6 +92,36 @@ public final class StreamPublisher implements AutoCloseable {
       }
       return null;
     }
+  }
+
+  /**
+   * The committed end of the partition once the transactions written so far are settled: a
+   * commit returns before its markers reach the partition, and until then read_committed
+   * readers end before it (the last stable offset). Waits (a few seconds at most: a zombie's
+   * open transaction is left to its timeout) until the last stable offset reaches the end of
+   * what was written when asked.
+   */
+  private static long settledEnd(Properties client, KafkaConsumer<byte[], byte[]> committed, TopicPartition tp) {
+    Properties p = new Properties();
+    p.putAll(client);
+    p.put("isolation.level", "read_uncommitted");
+    p.put("enable.auto.commit", false);
+    long written;
+    try (KafkaConsumer<byte[], byte[]> all = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      written = all.endOffsets(List.of(tp)).get(tp);
+    }
+    long deadline = System.currentTimeMillis() + 5_000;
+    long end = committed.endOffsets(List.of(tp)).get(tp);
+    while (end < written && System.currentTimeMillis() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      end = committed.endOffsets(List.of(tp)).get(tp);
+    }
+    return end;
   }
 
   @Override

@@ -78,14 +78,15 @@ class InfoDifferentialTest {
 
     /**
      * Meridian's own fields come after Redis's in Replication (backlog kind and age, per-replica
-     * lag): they must be last, and are left out of the comparison.
+     * lag) and Stats (resumed full syncs): they must be last, and are left out of the comparison.
      */
     static List<String> redisFieldsOnly(String section, List<String> fields) {
-        if (!section.equals("Replication")) return fields;
+        if (!section.equals("Replication") && !section.equals("Stats")) return fields;
         List<String> out = new java.util.ArrayList<>();
         boolean extras = false;
         for (String f : fields) {
-            boolean extra = f.equals("master_replid_history") || f.equals("repl_backlog_kind") || f.equals("repl_backlog_oldest_age_seconds") || f.equals("full_sync_in_progress") || f.matches("slave\\d+_lag");
+            boolean extra = f.equals("master_replid_history") || f.equals("repl_backlog_kind") || f.equals("repl_backlog_oldest_age_seconds") || f.equals("full_sync_in_progress") || f.matches("slave\\d+_lag")
+                    || f.equals("sync_full_resumed");
             if (extra) extras = true;
             else if (extras) throw new AssertionError("Redis field " + f + " after Meridian's extra fields: " + fields);
             else out.add(f);
