@@ -33,7 +33,7 @@ class FullSyncStormTest {
                  RealRedis replica = RealRedis.start("--replicaof", node.host(), Integer.toString(node.port()));
                  Jedis r = new Jedis(replica.host(), replica.port(), 60_000)) {
                 w.start();
-                awaitLoaded(r, 180_000);
+                ReplTesting.awaitLoaded(r, 180_000);
                 long writesAtLoad = w.ops.get();
                 Thread.sleep(2000); // the replica follows the live stream for a while under the same load
                 w.close();
@@ -59,21 +59,6 @@ class FullSyncStormTest {
                 assertTrue(longField(m, "stats", "sync_full") >= 2, "redis-server restarted the full sync: " + m.info("stats"));
             }
         }
-    }
-
-    /** Waits until the replica finished loading its full sync (link up, nothing in progress). */
-    private static void awaitLoaded(Jedis r, long timeoutMs) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                String info = r.info("replication");
-                if ("up".equals(field(info, "master_link_status")) && "0".equals(field(info, "master_sync_in_progress"))) return;
-            } catch (redis.clients.jedis.exceptions.JedisDataException loading) {
-                // -LOADING while it loads
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the replica never finished its full sync: " + r.info("replication"));
     }
 
     /** SETs in pipelined batches of 100: a few MB per second of stream. */

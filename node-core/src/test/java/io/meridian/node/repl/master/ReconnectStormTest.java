@@ -39,7 +39,7 @@ class ReconnectStormTest {
                     replicas.add(r);
                     clients.add(new Jedis(r.host(), r.port(), 60_000));
                 }
-                for (Jedis r : clients) awaitUp(r);
+                for (Jedis r : clients) ReplTesting.awaitLoaded(r, 120_000);
                 assertEquals(1, log.count("Starting BGSAVE for SYNC"), "one snapshot for the six: " + log.lines());
                 assertEquals(REPLICAS, longField(m, "stats", "sync_full"));
                 long heapBefore = usedMemory(m);
@@ -47,7 +47,7 @@ class ReconnectStormTest {
                 // every link killed at once, the writer still writing
                 Object killed = m.sendCommand(() -> "CLIENT".getBytes(), "KILL", "TYPE", "replica");
                 assertEquals((long) REPLICAS, killed);
-                for (Jedis r : clients) awaitUp(r);
+                for (Jedis r : clients) ReplTesting.awaitLoaded(r, 120_000);
                 Thread.sleep(500);
                 writer.close();
                 for (Jedis r : clients) assertSameData(m, r);
@@ -64,20 +64,6 @@ class ReconnectStormTest {
                 for (RealRedis r : replicas) r.close();
             }
         }
-    }
-
-    private static void awaitUp(Jedis r) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                String info = r.info("replication");
-                if ("up".equals(field(info, "master_link_status")) && "0".equals(field(info, "master_sync_in_progress"))) return;
-            } catch (redis.clients.jedis.exceptions.JedisDataException loading) {
-                // -LOADING
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("replica link never up: " + r.info("replication"));
     }
 
     private static long usedMemory(Jedis m) {

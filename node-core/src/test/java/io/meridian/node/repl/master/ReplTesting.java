@@ -163,6 +163,21 @@ final class ReplTesting {
         }
     }
 
+    /** Waits until the replica finished loading its full sync (link up, nothing in progress). */
+    static void awaitLoaded(Jedis r, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                String info = r.info("replication");
+                if ("up".equals(field(info, "master_link_status")) && "0".equals(field(info, "master_sync_in_progress"))) return;
+            } catch (redis.clients.jedis.exceptions.JedisDataException loading) {
+                // -LOADING while it loads
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the replica never finished its full sync: " + r.info("replication"));
+    }
+
     /** Loads n keys of every type with one pipeline per batch. */
     static void fill(Jedis j, int n) {
         var p = j.pipelined();

@@ -55,15 +55,12 @@ class ResumedTransferTest {
             JedisDataException bad = assertThrows(JedisDataException.class,
                     () -> m.sendCommand(() -> "REPLCONF".getBytes(), "rdb-resume", "nonsense"));
             assertEquals("ERR Invalid rdb-resume token: nonsense", bad.getMessage());
-            try (CuttingProxy proxy = new CuttingProxy(master.host(), master.port(), CUT_AFTER);
-                 ReplTesting.Writer writer = new ReplTesting.Writer(master.host(), master.port(), false)) {
+            try (ReplTesting.Writer writer = new ReplTesting.Writer(master.host(), master.port(), false)) {
                 writer.start();
-                proxy.holdNewConnections();
-                try (TestNode replica = TestNode.start("--replicaof", "127.0.0.1", Integer.toString(proxy.port()));
-                     Jedis r = new Jedis(replica.host(), replica.port(), 60_000)) {
-                    assertTrue(proxy.awaitCut(120_000), "the first transfer was cut");
-                    Path partial = awaitPartialFile(replica.dir());
-                    assertTrue(Files.size(partial) > CUT_AFTER / 2, "the replica kept what it received: " + Files.size(partial));
+                try (CutReplica cut = CutReplica.of(master.host(), master.port())) {
+                    CuttingProxy proxy = cut.proxy();
+                    Jedis r = cut.client();
+                    assertTrue(Files.size(cut.partial()) > CUT_AFTER / 2, "the replica kept what it received: " + Files.size(cut.partial()));
                     proxy.release();
                     awaitResumed(m, 120_000);
                     Thread.sleep(500); // the writer goes on over the resumed link
@@ -83,7 +80,7 @@ class ResumedTransferTest {
                     assertTrue(second < size - from + (8L << 20), "second link carried " + second + " bytes for " + (size - from)
                             + " bytes of the snapshot left");
                     assertTrue(log.count("resuming the cut transfer: receiving bytes " + from + " to " + size) == 1, "the replica says so");
-                    try (Stream<Path> files = Files.list(replica.dir())) {
+                    try (Stream<Path> files = Files.list(cut.replica().dir())) {
                         assertEquals(0, files.filter(f -> f.getFileName().toString().startsWith("temp-")).count(), "no temp file left");
                     }
                 }
@@ -125,24 +122,18 @@ class ResumedTransferTest {
              TestNode master = TestNode.start("--repl-diskless-sync", "no");
              Jedis m = new Jedis(master.host(), master.port(), 60_000)) {
             load(m);
-            try (CuttingProxy proxy = new CuttingProxy(master.host(), master.port(), CUT_AFTER)) {
-                proxy.holdNewConnections();
-                try (TestNode replica = TestNode.start("--replicaof", "127.0.0.1", Integer.toString(proxy.port()));
-                     Jedis r = new Jedis(replica.host(), replica.port(), 60_000)) {
-                    assertTrue(proxy.awaitCut(120_000));
-                    Path partial = awaitPartialFile(replica.dir());
-                    try (RandomAccessFile f = new RandomAccessFile(partial.toFile(), "rw")) {
-                        long at = f.length() - 100; // inside the last window the master checks
-                        f.seek(at);
-                        int b = f.read();
-                        f.seek(at);
-                        f.write(b ^ 0xff);
-                    }
-                    proxy.release();
-                    assertSameData(m, r);
-                    assertEquals(0, longField(m, "stats", "sync_full_resumed"));
-                    assertEquals(1, log.count("the first bytes the replica holds differ from the kept snapshot's"), log.lines().toString());
+            try (CutReplica cut = CutReplica.of(master.host(), master.port())) {
+                try (RandomAccessFile f = new RandomAccessFile(cut.partial().toFile(), "rw")) {
+                    long at = f.length() - 100; // inside the last window the master checks
+                    f.seek(at);
+                    int b = f.read();
+                    f.seek(at);
+                    f.write(b ^ 0xff);
                 }
+                cut.proxy().release();
+                assertSameData(m, cut.client());
+                assertEquals(0, longField(m, "stats", "sync_full_resumed"));
+                assertEquals(1, log.count("the first bytes the replica holds differ from the kept snapshot's"), log.lines().toString());
             }
         }
     }
@@ -153,18 +144,34 @@ class ResumedTransferTest {
              RealRedis master = RealRedis.start("--repl-diskless-sync", "no");
              Jedis m = new Jedis(master.host(), master.port(), 60_000)) {
             load(m);
-            try (CuttingProxy proxy = new CuttingProxy(master.host(), master.port(), CUT_AFTER)) {
-                proxy.holdNewConnections();
-                try (TestNode replica = TestNode.start("--replicaof", "127.0.0.1", Integer.toString(proxy.port()));
-                     Jedis r = new Jedis(replica.host(), replica.port(), 60_000)) {
-                    assertTrue(proxy.awaitCut(120_000));
-                    awaitPartialFile(replica.dir());
-                    proxy.release();
-                    assertSameData(m, r);
-                    assertEquals(1, log.count("(Non critical) Master cannot resume a cut transfer"), log.lines().toString());
-                    assertTrue(proxy.downstreamBytes().get(1) > 2 * CUT_AFTER, "the whole snapshot again: " + proxy.downstreamBytes());
-                }
+            try (CutReplica cut = CutReplica.of(master.host(), master.port())) {
+                cut.proxy().release();
+                assertSameData(m, cut.client());
+                assertEquals(1, log.count("(Non critical) Master cannot resume a cut transfer"), log.lines().toString());
+                assertTrue(cut.proxy().downstreamBytes().get(1) > 2 * CUT_AFTER, "the whole snapshot again: " + cut.proxy().downstreamBytes());
             }
+        }
+    }
+
+    /**
+     * A Meridian replica of a master through a proxy that cut its first transfer after
+     * {@link #CUT_AFTER} bytes: it holds the partial file, and the proxy holds its next
+     * connection until {@code proxy().release()}.
+     */
+    private record CutReplica(CuttingProxy proxy, TestNode replica, Jedis client, Path partial) implements AutoCloseable {
+        static CutReplica of(String host, int port) throws Exception {
+            CuttingProxy proxy = new CuttingProxy(host, port, CUT_AFTER);
+            proxy.holdNewConnections();
+            TestNode replica = TestNode.start("--replicaof", "127.0.0.1", Integer.toString(proxy.port()));
+            assertTrue(proxy.awaitCut(120_000), "the first transfer was cut");
+            return new CutReplica(proxy, replica, new Jedis(replica.host(), replica.port(), 60_000), awaitPartialFile(replica.dir()));
+        }
+
+        @Override
+        public void close() {
+            client.close();
+            replica.close();
+            proxy.close();
         }
     }
 
