@@ -41,6 +41,11 @@ final class KeptTransfer {
         return partial != null;
     }
 
+    /** Bytes held, 0 when none. */
+    long received() {
+        return partial == null ? 0 : partial.received();
+    }
+
     /** A disk transfer of the snapshot replid:offset starts into file: recorded for a resume after a cut or a restart. */
     void started(Path file, String replid, long offset, long size) {
         Properties p = new Properties();

@@ -49,6 +49,8 @@ public final class MasterLink implements UpstreamLink {
     private long fullOffset;
     /** A cut transfer to disk kept for a resume (REPLCONF rdb-resume), across attempts and restarts. */
     private final KeptTransfer kept;
+    /** What {@link #kept} held when the current attempt started: a cut that got further retries at once. */
+    private long keptAtAttempt;
     /** The whole RDB arrived; the stream waits (reading paused) until it is loaded. */
     private boolean payloadComplete;
     /** While CONNECTED: the master's client and what applies its stream. */
@@ -263,7 +265,8 @@ public final class MasterLink implements UpstreamLink {
                 emptyToNull(cfg.getString("masterauth")), listeningPort(), announceIp,
                 cached ? s.replid() : null, cached ? s.offset() + 1 : -1, psyncFailover,
                 (int) Math.min(Integer.MAX_VALUE, cfg.getLong("repl-timeout") * 1000),
-                !cfg.getBool("repl-disable-tcp-nodelay"), tls, kept.token());
+                !cfg.getBool("repl-disable-tcp-nodelay"), tls, kept::token);
+        keptAtAttempt = kept.received();
         Events events = new Events();
         ReplicationClient c = new ReplicationClient(node.loop(), node.server().clientChannelClass(), node.clock(), o, events);
         events.self = c;
@@ -401,8 +404,11 @@ public final class MasterLink implements UpstreamLink {
     private void attemptFailed(String reason) {
         lastError = reason;
         LOG.warn("{}", reason);
+        boolean progressed = false;
         if (transfer != null) {
-            kept.cut(transfer.cut(reason), fullReplid, fullOffset);
+            RdbTransfer.Partial p = transfer.cut(reason);
+            progressed = p != null && p.received() > keptAtAttempt;
+            kept.cut(p, fullReplid, fullOffset);
             transfer = null;
             LOG.info("MASTER <-> REPLICA sync: the dataset in use is kept (nothing of the failed sync is served)");
         }
@@ -410,6 +416,12 @@ public final class MasterLink implements UpstreamLink {
         // a FAILOVER's PSYNC that was answered otherwise ends the failover; a connection that failed earlier is retried
         boolean psyncRefused = psyncFailover && state == ReplState.RECEIVE_PSYNC_REPLY;
         long delay = backoff.failed(now());
+        if (progressed && !psyncRefused) {
+            // the transfer got further than the last one before it was cut: resume it now (a master that keeps
+            // cutting at the same point, or never resumes, makes no progress and backs off as usual)
+            backoff.retryNow();
+            delay = 0;
+        }
         setState(ReplState.CONNECT, reason);
         LOG.info("MASTER <-> REPLICA sync: next attempt in {} ms", delay);
         if (psyncRefused) failoverRefused(reason); // may end this link (the node becomes a master again)

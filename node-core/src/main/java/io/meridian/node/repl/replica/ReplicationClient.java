@@ -43,8 +43,12 @@ public final class ReplicationClient {
     /** Who to connect to and what to say in the handshake. */
     public record Options(String host, int port, String masterUser, String masterAuth, int listeningPort,
                           String announceIp, String psyncReplid, long psyncOffset, boolean psyncFailover,
-                          int connectTimeoutMillis, boolean tcpNoDelay, SslContext tls, String rdbResume) {
-        /** Without a cut transfer to resume ({@link #rdbResume}: an {@code RdbResume} token, or null). */
+                          int connectTimeoutMillis, boolean tcpNoDelay, SslContext tls,
+                          java.util.function.Supplier<String> rdbResume) {
+        /**
+         * Without a cut transfer to resume ({@link #rdbResume}: asked during the handshake for an
+         * {@code RdbResume} token, or null when there is nothing to offer).
+         */
         public Options(String host, int port, String masterUser, String masterAuth, int listeningPort,
                        String announceIp, String psyncReplid, long psyncOffset, boolean psyncFailover,
                        int connectTimeoutMillis, boolean tcpNoDelay, SslContext tls) {
@@ -254,6 +258,8 @@ public final class ReplicationClient {
     }
 
     private boolean prePsync;
+    /** REPLCONF rdb-resume was sent: a $RESUME:<from>:<size> payload header is expected. */
+    private boolean resumeOffered;
 
     /**
      * Sends REPLCONF ACK offset FACK fsynced: also how far the replica's log is on disk (for
@@ -414,9 +420,11 @@ public final class ReplicationClient {
         }
         send("REPLCONF", "capa", "eof", "capa", "psync2");
         expected.add(ReplState.RECEIVE_CAPA_REPLY);
-        if (options.rdbResume() != null) {
-            send("REPLCONF", "rdb-resume", options.rdbResume());
+        String token = options.rdbResume() == null ? null : options.rdbResume().get();
+        if (token != null) {
+            send("REPLCONF", "rdb-resume", token);
             expected.add(ReplState.RECEIVE_RESUME_REPLY);
+            resumeOffered = true;
         }
         setState(expected.get(0));
     }
@@ -531,7 +539,7 @@ public final class ReplicationClient {
             listener.payloadStart(-1);
             return;
         }
-        if (l.startsWith("$RESUME:") && options.rdbResume() != null) {
+        if (l.startsWith("$RESUME:") && resumeOffered) {
             String[] f = l.substring(8).split(":");
             Long from = f.length == 2 ? parseLong(f[0]) : null;
             Long size = f.length == 2 ? parseLong(f[1]) : null;

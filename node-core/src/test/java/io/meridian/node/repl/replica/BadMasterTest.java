@@ -167,6 +167,8 @@ class BadMasterTest {
             log.awaitLine("MASTER resumed a transfer this replica does not hold");
             assertOldDataServed(n);
             await("the resumed transfer to load", 60_000, () -> log.has("Finished with success"), null);
+            // a cut after progress is retried at once; the refused resume (no progress) waits for the backoff
+            assertEquals(2, log.count("MASTER <-> REPLICA sync: next attempt in 0 ms"), log.lines().toString());
             List<List<String>> offers = fake.commands("REPLCONF").stream().filter(a -> a.get(1).equals("rdb-resume")).toList();
             assertEquals(2, offers.size(), "offered after each cut, not after the refused resume: " + fake.received);
             String[] token = offers.get(0).get(2).split(":");
