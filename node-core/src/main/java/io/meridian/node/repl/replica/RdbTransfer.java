@@ -150,6 +150,7 @@ public final class RdbTransfer {
                 file.position(resume.received());
                 readBytes = resume.received();
             } catch (IOException e) {
+                closeAndDelete();
                 finish(new Outcome(null, "Reopening the temp file of the cut transfer: " + e.getMessage()));
                 return false;
             }
