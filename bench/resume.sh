@@ -29,12 +29,8 @@ done
 for tool in redis-server redis-cli java python3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool not found" >&2; exit 1; }
 done
-JAR="$ROOT/master-node/target/master-node.jar"
-if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/node-core/src/main" "$ROOT/master-node/src/main" -newer "$JAR" -print -quit 2>/dev/null)" ]; then
-  echo "bench: building master-node (mvn -q -o -pl master-node -am -DskipTests package)" >&2
-  (cd "$ROOT" && mvn -q -o -pl master-node -am -DskipTests package) >&2
-fi
-JAVA_OPTS="${JAVA_OPTS:-$("$ROOT/bin/meridian" java-opts)}"
+# shellcheck source=lib.sh
+. "$ROOT/bench/lib.sh"
 WORK=$(mktemp -d /tmp/meridian-resume-bench.XXXXXX)
 PIDS=()
 cleanup() {
@@ -44,19 +40,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-wait_up() {
-  for _ in $(seq 1 600); do
-    redis-cli -p "$1" ping 2>/dev/null | grep -q PONG && return 0
-    sleep 0.1
-  done
-  echo "bench: server on port $1 did not start" >&2; exit 1
-}
-now_ms() { date +%s%3N; }
-field() { redis-cli -p "$1" info "$2" | tr -d '\r' | awk -F: -v f="$3" '$1 == f { print $2 }'; }
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 # start KIND PORT DIR [args...] -> pid in LAST_PID
 start() {

@@ -27,12 +27,8 @@ done
 for tool in redis-server redis-cli java python3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool not found" >&2; exit 1; }
 done
-JAR="$ROOT/master-node/target/master-node.jar"
-if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/node-core/src/main" "$ROOT/master-node/src/main" -newer "$JAR" -print -quit 2>/dev/null)" ]; then
-  echo "bench: building master-node (mvn -q -o -pl master-node -am -DskipTests package)" >&2
-  (cd "$ROOT" && mvn -q -o -pl master-node -am -DskipTests package) >&2
-fi
-JAVA_OPTS="${JAVA_OPTS:-$("$ROOT/bin/meridian" java-opts)}"
+# shellcheck source=lib.sh
+. "$ROOT/bench/lib.sh"
 WORK=$(mktemp -d /tmp/meridian-resync-bench.XXXXXX)
 PIDS=()
 cleanup() {
@@ -41,16 +37,6 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-now_ms() { date +%s%3N; }
-field() { redis-cli -p "$1" info "$2" 2>/dev/null | tr -d '\r' | awk -F: -v f="$3" '$1 == f { print $2 }'; }
-wait_up() {
-  for _ in $(seq 1 3000); do
-    redis-cli -p "$1" ping 2>/dev/null | grep -q PONG && return 0
-    sleep 0.02
-  done
-  echo "bench: server on port $1 did not start" >&2; exit 1
-}
 start_master() { # kind port dir
   if [ "$1" = redis ]; then
     redis-server --port "$2" --bind 127.0.0.1 --save '' --appendonly no --dir "$3" --logfile "$3/log" &
@@ -71,7 +57,6 @@ gen_keys() { # n prefix
 }
 gen_keys "$KEYS" "key:" >"$WORK/keys.resp"
 gen_keys "$AFTER" "after:" >"$WORK/after.resp"
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, $(redis-server --version | cut -d' ' -f3), $(java -version 2>&1 | head -1)"
 echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
