@@ -26,3 +26,16 @@ now_ms() { date +%s%3N; }
 field() { redis-cli -p "$1" info "$2" 2>/dev/null | tr -d '\r' | awk -F: -v f="$3" '$1 == f { print $2 }'; }
 # the median of the numbers on stdin, one per line
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# need_tools TOOL...: exits naming the first one missing
+need_tools() {
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool not found" >&2; exit 1; }
+  done
+}
+# work_dir NAME: WORK (a fresh temp dir) and PIDS (what to kill at exit); both go at exit
+work_dir() {
+  WORK=$(mktemp -d "/tmp/meridian-$1-bench.XXXXXX")
+  PIDS=()
+  trap 'for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+}

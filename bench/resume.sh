@@ -26,19 +26,10 @@ while [ $# -gt 0 ]; do
     *) echo "bench: unknown option $1" >&2; exit 1 ;;
   esac
 done
-for tool in redis-server redis-cli java python3; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool not found" >&2; exit 1; }
-done
 # shellcheck source=lib.sh
 . "$ROOT/bench/lib.sh"
-WORK=$(mktemp -d /tmp/meridian-resume-bench.XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+need_tools redis-server redis-cli java python3
+work_dir resume
 
 
 # start KIND PORT DIR [args...] -> pid in LAST_PID

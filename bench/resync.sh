@@ -24,19 +24,10 @@ while [ $# -gt 0 ]; do
     *) echo "bench: unknown option $1" >&2; exit 1 ;;
   esac
 done
-for tool in redis-server redis-cli java python3; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool not found" >&2; exit 1; }
-done
 # shellcheck source=lib.sh
 . "$ROOT/bench/lib.sh"
-WORK=$(mktemp -d /tmp/meridian-resync-bench.XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+need_tools redis-server redis-cli java python3
+work_dir resync
 start_master() { # kind port dir
   if [ "$1" = redis ]; then
     redis-server --port "$2" --bind 127.0.0.1 --save '' --appendonly no --dir "$3" --logfile "$3/log" &
